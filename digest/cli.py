@@ -1,0 +1,58 @@
+"""python build.py: arguments, logging, the summary, exit codes."""
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .config import ConfigError, load
+from .pipeline import normalize
+
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger("digest")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build the news digest: normalize the raw dumps in seeds/ into Markdown entries in content/.",
+        epilog="Exit codes: 0 all good; 1 some input had errors (named above; the rest was built); "
+               "2 bad usage or a bad site.yaml.")
+    p.add_argument("--config", default="site.yaml", metavar="PATH", help="the site's settings (default: site.yaml)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list every entry written or kept")
+    p.add_argument("--version", action="version", version=f"digest {__version__}")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code in (0, None) else EXIT_USAGE
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    try:
+        site = load(Path(args.config))
+    except ConfigError as err:
+        log.error("error: %s", err)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    report = normalize(site)
+    for warning in report.warnings:
+        log.warning("warning: %s", warning)
+    sync = report.sync
+    for kind, paths in (("new", sync.written), ("updated", sync.updated), ("kept (edited)", sync.kept),
+                        ("not re-created (deleted by an editor)", sync.deleted)):
+        for path in paths:
+            log.debug("  %s: %s", kind, path)
+    log.info("normalized %d dumps: %d articles → %d entries (%d new, %d updated, %d unchanged, "
+             "%d kept because an editor changed them, %d deleted by an editor), %d warnings, in %.2f s",
+             report.dumps, report.articles, report.entries, len(sync.written), len(sync.updated),
+             len(sync.unchanged), len(sync.kept), len(sync.deleted), len(report.warnings),
+             time.perf_counter() - started)
+    if sync.kept:
+        log.info("kept as edited: %s", ", ".join(sync.kept))
+    return EXIT_INPUT_ERRORS if report.warnings else EXIT_OK

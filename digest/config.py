@@ -1,0 +1,150 @@
+"""site.yaml → a validated Site. Every error names the file, the line and what to write instead."""
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+
+class ConfigError(Exception):
+    """A problem in site.yaml the user must fix; str() is the message to print."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass
+class Site:
+    root: Path
+    title: str = "News Digest"
+    base_url: str = "http://localhost:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    seeds_dir: Path = Path("seeds")
+    content_dir: Path = Path("content")
+    output_dir: Path = Path("output")
+    default_timezone: str = "UTC"            # for stamps printed without a zone
+    furniture_lines: list[str] = field(default_factory=list)
+    furniture_patterns: list[str] = field(default_factory=list)
+    captured: dict[str, datetime] = field(default_factory=dict)   # dump name → pinned capture time
+    themes: list[Theme] = field(default_factory=list)
+    feed_items: int = 50
+
+
+class _Doc:
+    """The parsed YAML with the line of every key, for messages."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        try:
+            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text) if self.node is not None else {}
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            problem = getattr(err, "problem", None) or str(err)
+            raise ConfigError(f"{where}: {problem}. Check the indentation and quoting on that line.") from None
+        if self.data is None:
+            self.data = {}
+        if not isinstance(self.data, dict):
+            raise ConfigError(f"{path}:1: site.yaml must be a mapping of settings (key: value), "
+                              f"not a {type(self.data).__name__}")
+
+    def line(self, *keys) -> str:
+        node = self.node
+        for key in keys:
+            if not isinstance(node, yaml.MappingNode):
+                break
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                break
+            node = match
+        return f"{self.path}:{node.start_mark.line + 1}" if node is not None else str(self.path)
+
+    def get(self, *keys, default=None, kind=None, what=""):
+        value = self.data
+        for key in keys:
+            if not isinstance(value, dict) or key not in value:
+                return default
+            value = value[key]
+        if value is None:
+            return default
+        if kind is not None and not isinstance(value, kind):
+            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise ConfigError(f"{self.line(*keys)}: '{'.'.join(keys)}' must be {what or names}, "
+                              f"not {value!r}")
+        return value
+
+
+def _zone(doc: _Doc, keys, value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{doc.line(*keys)}: unknown time zone {value!r}; use an IANA name such as "
+                          "'UTC', 'Asia/Tokyo' or 'Europe/London'") from None
+    return value
+
+
+def load(path: Path) -> Site:
+    path = Path(path)
+    root = path.parent.resolve()
+    if not path.exists():
+        raise ConfigError(f"{path}: not found. Run the build from the site's folder, or pass --config PATH.")
+    doc = _Doc(path, path.read_text(encoding="utf-8-sig"))
+    site = Site(root=root)
+    site.title = str(doc.get("title", default=site.title))
+    site.base_url = str(doc.get("base_url", default=site.base_url))
+    if not re.match(r"^https?://", site.base_url):
+        raise ConfigError(f"{doc.line('base_url')}: base_url must start with http:// or https://, "
+                          f"not {site.base_url!r}")
+    if not site.base_url.endswith("/"):
+        site.base_url += "/"
+    site.language = str(doc.get("language", default=site.language))
+    site.timezone = _zone(doc, ("timezone",), str(doc.get("timezone", default=site.timezone)))
+
+    norm = doc.get("normalize", default={}, kind=dict, what="a mapping")
+    site.seeds_dir = root / str(norm.get("seeds", "seeds"))
+    site.content_dir = root / str(norm.get("content", "content"))
+    site.output_dir = root / str(doc.get("output", default="output"))
+    site.default_timezone = _zone(doc, ("normalize", "default_timezone"),
+                                  str(norm.get("default_timezone", "UTC")))
+    furniture = doc.get("normalize", "furniture", default={}, kind=dict, what="a mapping with lines and patterns")
+    site.furniture_lines = [str(x) for x in doc.get("normalize", "furniture", "lines", default=[], kind=list)]
+    site.furniture_patterns = []
+    for pattern in doc.get("normalize", "furniture", "patterns", default=[], kind=list):
+        try:
+            re.compile(str(pattern))
+        except re.error as err:
+            raise ConfigError(f"{doc.line('normalize', 'furniture', 'patterns')}: the pattern {pattern!r} is not a "
+                              f"valid regular expression ({err})") from None
+        site.furniture_patterns.append(str(pattern))
+    del furniture
+    for name, value in doc.get("normalize", "captured", default={}, kind=dict, what="a mapping of dump file "
+                               "names to times").items():
+        when = value if isinstance(value, datetime) else None
+        if when is None:
+            try:
+                when = datetime.fromisoformat(str(value))
+            except ValueError:
+                when = None
+        if when is None:
+            raise ConfigError(f"{doc.line('normalize', 'captured', name)}: the capture time of {name!r} must be "
+                              f"an ISO 8601 time such as 2025-07-12T09:30:00+00:00, not {value!r}")
+        site.captured[str(name)] = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+    for n, raw in enumerate(doc.get("themes", default=[], kind=list, what="a list of themes")):
+        if not isinstance(raw, dict) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(raw.get("slug", ""))):
+            raise ConfigError(f"{doc.line('themes')}: theme #{n + 1} needs a 'slug' of lowercase letters, "
+                              "digits and hyphens (e.g. slug: russia-ukraine)")
+        site.themes.append(Theme(raw["slug"], str(raw.get("name", raw["slug"])), str(raw.get("description", ""))))
+    items = doc.get("feeds", "items", default=50, kind=int, what="a whole number")
+    if items < 1:
+        raise ConfigError(f"{doc.line('feeds', 'items')}: feeds.items must be at least 1, not {items}")
+    site.feed_items = items
+    return site

@@ -1,0 +1,259 @@
+"""The content/ store: one Markdown file per entry, YAML front matter on top.
+
+Editors win. The store remembers, in content/.normalize-state.json, the bytes it last wrote for
+each entry id (as a hash) and where. On the next run:
+  - a file whose bytes still hash the same was not touched by an editor and may be rewritten;
+  - a file that differs was edited: it is kept as it is, except that `seen_in` gains new dumps;
+  - an id the store wrote whose file is gone was deleted by an editor: it is not re-created;
+  - files the store did not write (an editor's own entries) are never touched.
+Entries are found by the `id` in their front matter, so renaming a file is safe.
+"""
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from slugify import slugify
+
+from .merge import fingerprint, shingles
+from .model import Entry
+
+STATE_FILE = ".normalize-state.json"
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+KEYS = ("id", "title", "source", "credit", "author", "dateline", "published", "published_precision",
+        "published_basis", "captured", "themes", "story", "summary", "image_caption", "seen_in")
+REUSE_CONTAINMENT = 0.8
+
+
+class EntryError(Exception):
+    """An entry file that cannot be read; str() names the file and line."""
+
+
+def _escape_block_start(paragraph: str) -> str:
+    """Keep a paragraph a paragraph: text that opens like a Markdown heading, list or quote is
+    escaped so it renders as the words it is."""
+    m = re.match(r"^(\d{1,9})([.)])(\s)", paragraph)
+    if m:
+        return f"{m[1]}\\{m[2]}{paragraph[m.end(2):]}"
+    if re.match(r"^(?:#{1,6}(?:\s|$)|>|[-+*](?:\s|$)|={3,}|-{3,}|`{3,}|~{3,}|\|)", paragraph):
+        return "\\" + paragraph
+    return paragraph
+
+
+def render(entry: Entry) -> str:
+    meta = {key: getattr(entry, key) for key in KEYS}
+    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100_000, default_flow_style=False)
+    body = "\n\n".join(_escape_block_start(p) for p in entry.body)
+    return f"---\n{head}---\n\n{body}\n"
+
+
+def parse(text: str, path: Path) -> tuple[dict, str]:
+    """(front matter, Markdown body) of an entry file."""
+    m = FRONT_MATTER.match(text)
+    if not m:
+        raise EntryError(f"{path}:1: no front matter: an entry starts with a line '---', the YAML "
+                         "fields, and another line '---'")
+    try:
+        meta = yaml.safe_load(m["yaml"]) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark else 1       # +1 for 1-based, +1 for the opening '---'
+        raise EntryError(f"{path}:{line}: bad YAML front matter: {getattr(err, 'problem', err)}") from None
+    if not isinstance(meta, dict):
+        raise EntryError(f"{path}:2: the front matter must be 'key: value' lines")
+    return meta, text[m.end():]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+
+
+def write_atomic(path: Path, data: bytes):
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, FILE_MODE)    # mkstemp makes 0600; entries are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class SyncReport:
+    written: list[str] = field(default_factory=list)      # new files
+    updated: list[str] = field(default_factory=list)      # rewritten: not edited, content changed
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)         # edited by an editor: left as they are
+    deleted: list[str] = field(default_factory=list)      # deleted by an editor: not re-created
+    warnings: list[str] = field(default_factory=list)
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.state_path = self.root / STATE_FILE
+        self.state = self._load_state()
+        self.files: dict[str, Path] = {}        # id → file carrying it
+        self.unreadable: set[Path] = set()
+        self.warnings: list[str] = []
+        self._scan()
+
+    def _load_state(self) -> dict:
+        try:
+            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+            if isinstance(state, dict) and isinstance(state.get("entries"), dict):
+                return state
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):
+            pass    # a damaged state only means every existing file counts as edited: safe
+        return {"format": 1, "entries": {}}
+
+    def _scan(self):
+        if not self.root.exists():
+            return
+        for path in sorted(self.root.rglob("*.md")):
+            try:
+                text = path.read_text(encoding="utf-8")
+                meta, _ = parse(text, self._rel(path))
+                entry_id = meta.get("id")
+            except (EntryError, OSError, UnicodeDecodeError) as err:
+                self.warnings.append(str(err) if isinstance(err, EntryError) else f"{self._rel(path)}: {err}")
+                self.unreadable.add(path)
+                # Still know whose file it is, so it is never written over under another name.
+                m = re.search(r"^id:\s*['\"]?([\w-]+)", path.read_text(encoding="utf-8", errors="replace"), re.M)
+                entry_id = m.group(1) if m else None
+            if entry_id is None:
+                continue
+            entry_id = str(entry_id)
+            if entry_id in self.files:
+                self.warnings.append(f"{self._rel(path)}: id {entry_id} is also used by "
+                                     f"{self._rel(self.files[entry_id])}; this file is left alone. Give each "
+                                     "entry its own id.")
+                continue
+            self.files[entry_id] = path
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def _prior_index(self) -> dict[int, list[str]]:
+        """Fingerprint sample → ids, for the entries of earlier runs."""
+        index: dict[int, list[str]] = {}
+        for other_id, record in self.state["entries"].items():
+            for g in record.get("fingerprint") or ():
+                index.setdefault(g, []).append(other_id)
+        return index
+
+    def known_id(self, entry: Entry, index: dict[int, list[str]]) -> str:
+        """The id this article already has: its own, or that of an earlier entry it is a fuller or
+        re-flowed capture of (so an id survives a better capture arriving later)."""
+        records = self.state["entries"]
+        if entry.id in records or entry.id in self.files:
+            return entry.id
+        mine = fingerprint(shingles("\n".join(entry.body)))
+        shared: dict[str, int] = {}
+        for g in mine:
+            for other_id in index.get(g, ()):
+                shared[other_id] = shared.get(other_id, 0) + 1
+        for other_id, count in sorted(shared.items(), key=lambda x: (-x[1], x[0])):
+            small = min(len(mine), len(records[other_id]["fingerprint"]))
+            if small and count / small >= REUSE_CONTAINMENT:
+                return other_id
+        return entry.id
+
+    def _free_path(self, entry: Entry, taken: set[Path]) -> Path:
+        slug = slugify(entry.title or "", max_length=80, word_boundary=True) or "entry"
+        path = self.root / f"{slug}.md"
+        if path.exists() or path in taken:
+            path = self.root / f"{slug}-{entry.id[:8]}.md"
+        return path
+
+    def sync(self, entries: list[Entry]) -> SyncReport:
+        report = SyncReport(warnings=list(self.warnings))
+        records = self.state["entries"]
+        taken = set(self.files.values())
+        index = self._prior_index()
+        used: set[str] = set()
+        for entry in sorted(entries, key=lambda e: e.id):
+            known = self.known_id(entry, index)
+            entry.id = known if known not in used else entry.id
+            used.add(entry.id)
+            data = render(entry).encode("utf-8")
+            record = records.get(entry.id)
+            path = self.files.get(entry.id)
+            if path is None and record is not None:
+                report.deleted.append(record["file"])
+                record["deleted"] = True
+                continue
+            if path is None:
+                path = self._free_path(entry, taken)
+                taken.add(path)
+                write_atomic(path, data)
+                records[entry.id] = self._record(path, data, entry)
+                report.written.append(self._rel(path))
+                continue
+            current = path.read_bytes()
+            if record is None or _sha(current) != record["sha256"] or path in self.unreadable:
+                self._add_sightings(path, current, entry.seen_in)
+                report.kept.append(self._rel(path))
+                continue
+            if current == data:
+                report.unchanged.append(self._rel(path))
+            else:
+                write_atomic(path, data)
+                report.updated.append(self._rel(path))
+            records[entry.id] = self._record(path, data, entry)
+        self._save_state()
+        return report
+
+    def _record(self, path: Path, data: bytes, entry: Entry) -> dict:
+        return {"file": path.relative_to(self.root).as_posix(), "sha256": _sha(data),
+                "fingerprint": sorted(fingerprint(shingles("\n".join(entry.body))))}
+
+    def _add_sightings(self, path: Path, current: bytes, seen_in: list[str]) -> bool:
+        """Extend seen_in of an edited entry in place, touching no other byte of it."""
+        if path in self.unreadable:
+            return False
+        text = current.decode("utf-8")
+        meta, _ = parse(text, path)
+        have = [str(x) for x in meta.get("seen_in") or []]
+        new = [x for x in seen_in if x not in have]
+        if not new:
+            return False
+        block = yaml.safe_dump({"seen_in": have + new}, allow_unicode=True, default_flow_style=False)
+        fm = FRONT_MATTER.match(text)
+        head = fm["yaml"]
+        pattern = re.compile(r"^seen_in:.*\n(?:[ \t]*-.*\n)*", re.M)
+        head = pattern.sub(lambda _m: block, head + "\n", count=1).rstrip("\n") if pattern.search(head + "\n") \
+            else head + "\n" + block.rstrip("\n")
+        write_atomic(path, (text[: fm.start("yaml")] + head + text[fm.end("yaml"):]).encode("utf-8"))
+        return True
+
+    def _save_state(self):
+        data = (json.dumps(self.state, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            if self.state_path.read_bytes() == data:
+                return
+        except FileNotFoundError:
+            pass
+        write_atomic(self.state_path, data)

@@ -1,0 +1,158 @@
+"""Times in dumps: relative times ("6 hours ago"), stated timestamps ("Jul 12, 2025 13:17 (JST)"),
+and the capture time of a dump estimated from its own evidence.
+
+Pure functions; the only clock is the one passed in.
+"""
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as dateparser
+from dateutil import tz
+
+# The "fromNow" vocabulary of moment.js/dayjs, which aggregator pages use.
+REL_TIME = (r"(?:a\s+few|an?|\d{1,4})\s+(?:second|minute|hour|day|week|month|year)s?\s+ago")
+_REL_PARTS = re.compile(r"(?P<n>a\s+few|an?|\d+)\s+(?P<unit>second|minute|hour|day|week|month|year)s?\s+ago",
+                        re.I)
+
+_UNIT = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+         "day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30),
+         "year": timedelta(days=365)}
+# How exact a time derived from this unit is.
+_PRECISION = {"second": "minute", "minute": "minute", "hour": "hour", "day": "day", "week": "day",
+              "month": "day", "year": "day"}
+PRECISIONS = ("minute", "hour", "day")
+
+
+@dataclass(frozen=True)
+class Relative:
+    text: str
+    delta: timedelta
+    precision: str
+
+
+def parse_relative(text: str) -> Relative | None:
+    m = _REL_PARTS.search(text or "")
+    if not m:
+        return None
+    n_text, unit = m["n"].lower(), m["unit"].lower()
+    # "a few seconds" is under 45 s in moment.js; "a"/"an" is one unit.
+    n = int(n_text) if n_text.isdigit() else 10 if n_text.startswith("a few") else 1
+    return Relative(m.group(0), n * _UNIT[unit], _PRECISION[unit])
+
+
+def coarser(a: str, b: str) -> str:
+    return a if PRECISIONS.index(a) >= PRECISIONS.index(b) else b
+
+
+# --- stated timestamps ------------------------------------------------------------------------
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+_TIME = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?)"
+_ZONE = r"(?:\(?\b(?:[A-Z]{2,4}T|UTC|GMT|IST|ET|PT|CT|MT)\b(?:\s*[+-]\d{1,2}(?::?\d{2})?)?\)?)"
+_DATE = (rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"      # July 10, 2025 / Aug 27 2025
+         rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"                            # 14 Jul. 2025
+         r"|\d{1,2}-\d{1,2}-\d{4}"                                        # 14-08-2025 (day first)
+         r"|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)")  # ISO 8601
+STAMP = re.compile(rf"\b{_WEEKDAY}(?P<date>{_DATE})"
+                   rf"(?:(?:\s*[,|/@]\s*|\s+|\s*,?\s*at\s+)(?P<time>{_TIME})(?:\s*(?P<zone>{_ZONE}))?)?")
+
+# Zones that news pages print; dateutil needs them spelt out (abbreviations are ambiguous).
+ZONES = {"JST": 9, "KST": 9, "IST": 5.5, "HKT": 8, "SGT": 8, "PHT": 8, "WIB": 7, "ICT": 7, "CST": -6,
+         "AEST": 10, "AEDT": 11, "GMT": 0, "UTC": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+         "MSK": 3, "EST": -5, "EDT": -4, "ET": -4, "CDT": -5, "CT": -5, "MST": -7, "MDT": -6, "MT": -6,
+         "PST": -8, "PDT": -7, "PT": -7}
+
+
+@dataclass(frozen=True)
+class Stamp:
+    when: datetime          # aware
+    precision: str          # minute or day
+    start: int              # offset in the text it was found in
+    end: int
+
+
+def _parse_date(text: str) -> datetime:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text):
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", text):
+        return dateparser.parse(text, dayfirst=True)
+    return dateparser.parse(text.replace(".", " "))
+
+
+def find_stamps(text: str, default_tz=timezone.utc) -> list[Stamp]:
+    """Every full date (with a year) in the text, with its time and zone where given."""
+    out = []
+    for m in STAMP.finditer(text or ""):
+        try:
+            day = _parse_date(m["date"])
+        except (ValueError, OverflowError):
+            continue
+        if day.tzinfo is not None:      # ISO 8601 with its own time and offset
+            out.append(Stamp(day, "minute", m.start(), m.end()))
+            continue
+        if not 1990 <= day.year <= 2100:
+            continue
+        when, precision = day.replace(tzinfo=default_tz), "day"
+        if m["time"]:
+            try:
+                clock = dateparser.parse(m["time"].replace(".", ""))
+                zone = default_tz
+                if m["zone"]:
+                    name = re.sub(r"[()\s]", "", m["zone"]).upper()
+                    abbr = re.match(r"[A-Z]+", name).group(0)
+                    if abbr in ZONES:
+                        zone = tz.tzoffset(abbr, int(ZONES[abbr] * 3600))
+                when = day.replace(hour=clock.hour, minute=clock.minute, tzinfo=zone)
+                precision = "minute"
+            except (ValueError, OverflowError):
+                pass
+        out.append(Stamp(when, precision, m.start(), m.end()))
+    return out
+
+
+def to_utc_text(when: datetime) -> str:
+    """ISO 8601 with its offset, to the minute: the form stored in front matter."""
+    return when.astimezone(timezone.utc).replace(second=0, microsecond=0).isoformat()
+
+
+# --- capture time -----------------------------------------------------------------------------
+
+# A file time this far from what the text says is not when the page was saved (a git checkout,
+# a copy without -p): the text wins.
+MTIME_TOLERANCE = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class Capture:
+    when: datetime
+    precision: str
+    basis: str              # pinned, file-time, text, sibling-dump
+
+
+def median_time(times: list[datetime]) -> datetime:
+    times = sorted(times)
+    return times[len(times) // 2]
+
+
+def estimate_capture(mtime: datetime | None, text_estimates: list[tuple[datetime, str]],
+                     pinned: datetime | None = None) -> Capture | None:
+    """Choose a dump's capture time.
+
+    text_estimates: (time, precision) pairs, each a stated time of an article plus the relative
+    time shown with it. The file time is the most exact evidence when the text agrees with it (or
+    says nothing); when the two disagree by days, the file time is a checkout or copy time and
+    the text wins."""
+    if pinned:
+        return Capture(pinned, "minute", "pinned")
+    if text_estimates:
+        est = median_time([t for t, _ in text_estimates])
+        precision = min((p for _, p in text_estimates), key=PRECISIONS.index)
+        if mtime is not None and abs(mtime - est) <= MTIME_TOLERANCE:
+            return Capture(mtime, "minute", "file-time")
+        return Capture(est, precision, "text")
+    if mtime is not None:
+        return Capture(mtime, "minute", "file-time")
+    return None

@@ -1,0 +1,257 @@
+"""One article block → an Article: headline, byline, dateline, credit, caption, stated time, body.
+
+A block's lines fall in three zones. The header zone runs up to the first line of running text
+(prose that is not a caption): there sit the headline, byline, stamps, section labels and share
+buttons. The body zone runs from there to a copyright line or the end. The trailer is whatever
+follows the last prose line: related lists, tags, newsletter prompts. Only the body zone's running
+text (and short subheads between its paragraphs) becomes the body.
+"""
+import re
+from datetime import tzinfo
+
+from ..model import Article
+from .boilerplate import Furniture
+from .dates import Stamp, find_stamps, parse_relative
+from .layouts import Block, Line
+from .lines import (AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_caption,
+                    is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
+                    stamp_label_relative, words)
+
+# Lines that introduce a list of other articles: what follows them, up to the next paragraph of
+# running text, is that list.
+_LIST_MARKER = re.compile(r"^(?:related(?: \w+)?|also read|read (?:more|also|next)|more (?:from|on|stories)\b.*|"
+                          r"trending(?: \w+)?|recommended(?: \w+)*|see also|you (?:may|might) also like|"
+                          r"most (?:read|popular|viewed)|top stories|latest(?: news)?|more news)\s*:?$", re.I)
+# Chrome that only a whole sentence gives away: reach-me lines, follow-us links.
+_CHROME_SENTENCE = re.compile(r"https?://|www\.|\bcan be reached at\b|@\w+\.\w+|\[email", re.I)
+_PUBLISHED_LABEL = re.compile(r"\b(?:published|posted|created|first published)\b", re.I)
+_GLUED_LABEL = re.compile(r"^[A-Za-z]{2,12}:(?=[A-Z\"“‘'])")   # "NextImg:Trump says ..." -> "Trump says ..."
+_INLINE_COPYRIGHT = re.compile(r"\s*(?:\[\s*copyright\b|©|\(c\)\s|copyright\s+\d{4}\b|all rights reserved|"
+                               r"this (?:article|story) (?:originally )?(?:appeared|was (?:first )?published) in\b).*$",
+                               re.I)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])")
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Jan|Feb|Aug|Sept|Oct|Nov|"
+                     r"Dec|No|vs|Inc|Ltd|Co|Corp|Jr|Sr|Prof|Gov|Adm|Capt|Cmdr|U\.S|U\.N|U\.K))\.$")
+
+
+def _tag(text: str, furniture: Furniture) -> str:
+    if _LIST_MARKER.match(text):
+        return "marker"
+    if furniture.is_chrome(text):
+        return "chrome"
+    if byline(text):
+        return "byline"
+    if is_copyright(text):
+        return "copyright"
+    if is_photo_credit_only(text):
+        return "credit"
+    if is_caption(text):
+        return "caption"
+    if is_stamp_line(text) or stamp_label_relative(text):
+        return "stamp"
+    if _CHROME_SENTENCE.search(text) and len(words(text)) <= 25:
+        return "chrome"
+    return "prose" if is_prose(text) else "short"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _choose_title(header: list[tuple[int, str, str]], counts: dict) -> str | None:
+    """The headline among the header lines: title-shaped, repeated by the page, followed by a
+    byline or a date."""
+    best, best_score = None, None
+    for n, (_, text, tag) in enumerate(header):
+        text = _GLUED_LABEL.sub("", text)
+        if tag not in ("short", "prose") or not is_title_like(text) or bare_name(text):
+            continue
+        score = 2 if 5 <= len(words(text)) <= 25 else 1
+        score += 2 if counts.get(_norm(text), 0) > 1 else 0
+        if n + 1 < len(header) and header[n + 1][2] in ("byline", "stamp", "caption", "credit"):
+            score += 1
+        if text.isupper():
+            score -= 3
+        if best_score is None or score > best_score:
+            best, best_score = text, score
+    return best
+
+
+def _split_sentences(text: str) -> list[str]:
+    out, buf = [], ""
+    for piece in _SENTENCE_SPLIT.split(text):
+        buf = f"{buf} {piece}".strip() if buf else piece
+        if not _ABBREV.search(buf.rstrip("\"”’'")):
+            out.append(buf)
+            buf = ""
+    if buf:
+        out.append(buf)
+    return out
+
+
+def summary_of(paragraph: str) -> str | None:
+    """The lede as plain text: one sentence, or two when the first is short."""
+    if not paragraph:
+        return None
+    m = _dateline_span(paragraph)
+    text = paragraph[m:].strip() if m else paragraph
+    sentences = _split_sentences(text)
+    if not sentences:
+        return None
+    out = sentences[0]
+    if len(out) < 120 and len(sentences) > 1:
+        out = f"{out} {sentences[1]}"
+    return out[:600]
+
+
+def _dateline_span(paragraph: str) -> int:
+    m = DATELINE.match(paragraph)
+    return m.end() if m else 0
+
+
+def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -> tuple[Article | None, list[str]]:
+    notes = list(block.notes)
+    lines: list[tuple[int, str, str]] = [(no, s, _tag(s, furniture)) for no, s in block.lines]
+    counts: dict[str, int] = {}
+    for _, s, _t in lines:
+        counts[_norm(s)] = counts.get(_norm(s), 0) + 1
+    title = block.title
+
+    # Header zone: up to the first running text that is no caption and not printed twice.
+    start = next((n for n, (_, s, tag) in enumerate(lines)
+                  if tag == "prose" and counts[_norm(s)] == 1
+                  and not (title and _norm(s) == _norm(title))), len(lines))
+    header, rest = lines[:start], lines[start:]
+    if title is None:
+        title = _choose_title(header, counts)
+    title_key = _norm(title) if title else None
+
+    author = next((byline(s) for _, s, tag in header if tag == "byline"), None)
+    caption = next((s for _, s, tag in header if tag == "caption"), None)
+    # A byline right under the first lines: what stands above it is the photo caption.
+    for n, (_, s, tag) in enumerate(rest[:3]):
+        if tag == "byline":
+            author = author or byline(s)
+            if n:
+                caption = caption or rest[0][1]
+            rest = rest[n + 1:]
+            break
+    if author is None:
+        author = _bare_byline(header, title_key)
+
+    # Body zone ends at a copyright line; the trailer after the last running text is dropped.
+    credit_lines = [s for _, s, tag in lines if tag == "copyright"]
+    end = next((n for n, (_, s, tag) in enumerate(rest) if tag == "copyright"), len(rest))
+    body_zone = rest[:end]
+    last_prose = max((n for n, (_, s, tag) in enumerate(body_zone) if tag == "prose"), default=-1)
+    body_zone = body_zone[:last_prose + 1]
+
+    body, seen, in_list = [], set(), False
+    for n, (_, s, tag) in enumerate(body_zone):
+        key = _norm(s)
+        if tag == "marker":
+            in_list = True
+            continue
+        if tag == "prose":
+            in_list = False
+        if in_list or key in seen or key == title_key:
+            continue
+        if tag == "caption" and caption is None:
+            caption = s
+        if tag == "credit" and n and body and body[-1] == body_zone[n - 1][1] and body_zone[n - 1][2] == "short":
+            body.pop()          # a short caption line above its photo credit
+        if tag not in ("prose", "short"):
+            continue
+        if author and _is_bio(s, author):
+            continue
+        seen.add(key)
+        body.append(s)
+
+    if not body:
+        notes.append(f"line {block.start_line}: no article text found in this block; skipped")
+        return None, notes
+
+    # A stamp opening the first paragraph ("News from Japan Jul 12, 2025 13:17 (JST) Kuala ...").
+    stamp, stamp_is_published = _header_stamp(header + [x for x in lines if x[2] == "stamp"], default_tz)
+    first_stamps = find_stamps(body[0], default_tz)
+    if first_stamps and first_stamps[0].start <= 80:
+        s0 = first_stamps[0]
+        prefix = body[0][: s0.start]
+        if len(words(prefix)) <= 6 and not is_prose(prefix):
+            body[0] = body[0][s0.end:].strip()
+            if stamp is None:
+                stamp, stamp_is_published = s0, True
+    if stamp is None:
+        evidence = find_stamps(caption or "", default_tz) or first_stamps
+        if evidence:
+            stamp = evidence[0]
+
+    # Copyright tail glued to the last paragraph ("... he said. © Thomson Reuters 2025.").
+    credit = None
+    for cl in credit_lines:
+        credit = credit or credit_of(cl)
+    m = _INLINE_COPYRIGHT.search(body[-1])
+    if m and len(body[-1]) - m.start() <= 300:
+        credit = credit or credit_of(m.group(0))
+        body[-1] = body[-1][: m.start()].rstrip()
+        if not body[-1]:
+            body.pop()
+    if not body:
+        notes.append(f"line {block.start_line}: no article text found in this block; skipped")
+        return None, notes
+
+    place = agency = None
+    dl = dateline(body[0])
+    if dl:
+        place, agency = dl
+    if agency is None:
+        m = AGENCY_PAREN.search(body[0][:200])
+        agency = m["agency"] if m else None
+    credit = credit or agency
+
+    relative = parse_relative(block.relative) if block.relative else None
+    if relative is None:
+        label = next((stamp_label_relative(s) for _, s, _t in header if stamp_label_relative(s)), None)
+        relative = parse_relative(label) if label else None
+
+    source = block.source or credit
+    return Article(
+        dump=dump, line=block.start_line, kind=block.kind, title=title or None, body=body,
+        source=source, credit=credit, author=author, dateline=place,
+        image_caption=caption, relative=relative, stamp=stamp, stamp_is_published=stamp_is_published,
+    ), notes
+
+
+def _header_stamp(lines, default_tz) -> tuple[Stamp | None, bool]:
+    """The page's own publication time: a 'Published' stamp first, else the first stamp line."""
+    stamps = []
+    for _, s, tag in lines:
+        if tag != "stamp":
+            continue
+        found = find_stamps(s, default_tz)
+        if found:
+            stamps.append((not _PUBLISHED_LABEL.search(s), found[0]))
+    if not stamps:
+        return None, False
+    stamps.sort(key=lambda x: x[0])         # stable: labelled "Published" first, then page order
+    return stamps[0][1], True
+
+
+def _bare_byline(header, title_key) -> str | None:
+    """A name on a line of its own near the headline, a date, or a repeat of itself."""
+    for n, (_, s, tag) in enumerate(header):
+        name = bare_name(s)
+        if not name or _norm(s) == title_key:
+            continue
+        near = header[max(0, n - 2): n + 3]
+        if any(t in ("stamp", "byline") for _, _x, t in near) or \
+                any(_norm(x) == title_key for _, x, _t in near) or \
+                sum(1 for _, x, _t in header if _norm(x) == _norm(s)) > 1:
+            return name
+    return None
+
+
+def _is_bio(line: str, author: str) -> bool:
+    """'Emel Akan is a senior correspondent ...': the author's note, not the article."""
+    first = author.split(",")[0].strip()
+    return bool(re.match(rf"^{re.escape(first)}\s+(?:is|was|can be|covers|reports|contributed)\b", line))

@@ -1,0 +1,91 @@
+"""The same article seen in several dumps → one group of sightings.
+
+Two sightings are the same article when most of the shorter text's word 5-grams occur in the longer
+one (containment). Containment, unlike Jaccard similarity, still holds when one capture is truncated
+or carries a caption glued to its first paragraph; re-flowed paragraphs do not matter because texts
+are compared as word sequences. Candidates are found through a sample of each text's 5-grams (those
+whose hash falls in one residue class, as in Broder's fingerprinting), so the work grows with the
+number of articles, not its square. Different articles that share a headline have different texts,
+so they never merge.
+"""
+import hashlib
+import re
+from collections import defaultdict
+
+from .model import Article
+
+SHINGLE = 5
+SAMPLE_MOD = 8          # keep one 5-gram in eight as a fingerprint
+CONTAINMENT = 0.8       # share of the shorter text's 5-grams found in the longer one
+MIN_SHARED_SAMPLES = 2
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def shingles(text: str) -> set[int]:
+    t = tokens(text)
+    if len(t) < SHINGLE:
+        return {_hash(" ".join(t))} if t else set()
+    return {_hash(" ".join(t[i:i + SHINGLE])) for i in range(len(t) - SHINGLE + 1)}
+
+
+def _hash(s: str) -> int:
+    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+
+
+def fingerprint(grams: set[int]) -> set[int]:
+    sample = {g for g in grams if g % SAMPLE_MOD == 0}
+    return sample or set(sorted(grams)[:4])
+
+
+def contained(a: set[int], b: set[int]) -> float:
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small & large) / len(small) if small else 0.0
+
+
+class _Groups:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int):
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def group(articles: list[Article]) -> list[list[Article]]:
+    """Groups of sightings of one article, each in dump order; groups in order of first sighting."""
+    exact: dict[str, int] = {}
+    uniq: list[int] = []            # index of the first article of each distinct text
+    groups = _Groups(len(articles))
+    for i, a in enumerate(articles):
+        key = " ".join(tokens(a.text))
+        if key in exact:
+            groups.join(exact[key], i)
+        else:
+            exact[key] = i
+            uniq.append(i)
+    grams = {i: shingles(articles[i].text) for i in uniq}
+    index: dict[int, list[int]] = defaultdict(list)
+    for i in uniq:
+        shared: dict[int, int] = defaultdict(int)
+        fp = fingerprint(grams[i])
+        for g in fp:
+            for j in index[g]:
+                shared[j] += 1
+            index[g].append(i)
+        for j, count in shared.items():
+            if count >= min(MIN_SHARED_SAMPLES, len(fp)) and contained(grams[i], grams[j]) >= CONTAINMENT:
+                groups.join(i, j)
+    out: dict[int, list[Article]] = {}
+    for i, a in enumerate(articles):
+        out.setdefault(groups.find(i), []).append(a)
+    return list(out.values())

@@ -1,0 +1,58 @@
+"""The plain data that flows through the pipeline."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .ingest.dates import Relative, Stamp
+
+
+@dataclass
+class Article:
+    """One article as cut from one dump, before merging."""
+    dump: str                   # file name of the dump
+    line: int                   # 1-based line where the article starts in the dump
+    kind: str                   # primary, related, page
+    title: str
+    body: list[str]             # paragraphs, text as in the dump
+    source: str | None = None   # outlet shown with the article
+    credit: str | None = None   # rights holder named by a copyright or credit line
+    author: str | None = None
+    dateline: str | None = None
+    image_caption: str | None = None
+    relative: Relative | None = None    # "6 hours ago" shown with it
+    stamp: Stamp | None = None          # a date the article itself states
+    stamp_is_published: bool = False    # the stamp is the page's own publication time
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.body)
+
+
+@dataclass
+class Sighting:
+    """Where an article was seen, and the time that sighting gives it."""
+    dump: str
+    published: datetime
+    precision: str
+    basis: str                  # stated, relative, capture
+    captured: datetime
+
+
+@dataclass
+class Entry:
+    """One article after merging every sighting of it: what content/ holds."""
+    id: str
+    title: str
+    source: str | None
+    credit: str | None
+    author: str | None
+    dateline: str | None
+    published: str
+    published_precision: str
+    published_basis: str
+    captured: str
+    summary: str | None
+    image_caption: str | None
+    seen_in: list[str]
+    body: list[str]
+    themes: list[str] = field(default_factory=list)
+    story: str | None = None
