@@ -7,7 +7,7 @@ article give the gap between the two captures.
 """
 from datetime import datetime, timedelta
 
-from .ingest.dates import MTIME_TOLERANCE, PRECISIONS, Capture, coarser, estimate_capture
+from .ingest.dates import PRECISIONS, Capture, coarser, estimate_capture, file_time_is_late
 from .model import Article, Sighting
 
 
@@ -39,7 +39,7 @@ def captures(dumps: dict[str, list[Article]], mtimes: dict[str, datetime | None]
                     continue
                 est = cap.when - ref.relative.delta + a.relative.delta
                 precision = coarser(cap.precision, coarser(ref.relative.precision, a.relative.precision))
-                if mine is None or (mine.basis not in firm and abs(mine.when - est) > MTIME_TOLERANCE) or (
+                if mine is None or (mine.basis not in firm and file_time_is_late(mine.when, est)) or (
                         # a capture known only to the day, sharpened by a sibling known to the hour
                         mine.basis == "text" and PRECISIONS.index(precision) < PRECISIONS.index(mine.precision)
                         and abs(mine.when - est) <= timedelta(days=1, hours=12)):

@@ -29,6 +29,7 @@ AGGREGATOR = [
 # A publisher page's chrome: short lines with no article content.
 CHROME = [
     r"advertisement|advertising|sponsored( content)?|ad",
+    r"(sponsor|sponsored( by)?|promoted( by)?|advertisement|partner content)\s*:.*",
     r"(skip|jump) to (main )?(content|navigation)",
     r"share( (this|on|via|with) [\w ]{1,20})?|share this (article|story)|shares?|copy link|link copied|email|print",
     r"(facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|threads|bluesky)",

@@ -125,6 +125,11 @@ def to_utc_text(when: datetime) -> str:
 MTIME_TOLERANCE = timedelta(days=3)
 
 
+def file_time_is_late(mtime: datetime, estimate: datetime) -> bool:
+    """The file time is a later copy or checkout, not the capture."""
+    return mtime - estimate > MTIME_TOLERANCE
+
+
 @dataclass(frozen=True)
 class Capture:
     when: datetime
@@ -143,14 +148,14 @@ def estimate_capture(mtime: datetime | None, text_estimates: list[tuple[datetime
 
     text_estimates: (time, precision) pairs, each a stated time of an article plus the relative
     time shown with it. The file time is the most exact evidence when the text agrees with it (or
-    says nothing); when the two disagree by days, the file time is a checkout or copy time and
-    the text wins."""
+    says nothing). A file can be copied or checked out long after it was saved, but never saved
+    before it was captured: so only a file time days *later* than the text says is overruled."""
     if pinned:
         return Capture(pinned, "minute", "pinned")
     if text_estimates:
         est = median_time([t for t, _ in text_estimates])
         precision = min((p for _, p in text_estimates), key=PRECISIONS.index)
-        if mtime is not None and abs(mtime - est) <= MTIME_TOLERANCE:
+        if mtime is not None and not file_time_is_late(mtime, est):
             return Capture(mtime, "minute", "file-time")
         return Capture(est, precision, "text")
     if mtime is not None:

@@ -7,13 +7,14 @@ follows the last prose line: related lists, tags, newsletter prompts. Only the b
 text (and short subheads between its paragraphs) becomes the body.
 """
 import re
+from collections import Counter
 from datetime import tzinfo
 
 from ..model import Article
 from .boilerplate import Furniture
 from .dates import Stamp, find_stamps, parse_relative
 from .layouts import Block, Line
-from .lines import (AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_caption,
+from .lines import (AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
                     is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
                     stamp_label_relative, words)
 
@@ -39,7 +40,7 @@ def _tag(text: str, furniture: Furniture) -> str:
         return "marker"
     if furniture.is_chrome(text):
         return "chrome"
-    if byline(text):
+    if is_byline_shape(text):
         return "byline"
     if is_copyright(text):
         return "copyright"
@@ -55,7 +56,7 @@ def _tag(text: str, furniture: Furniture) -> str:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().lower()
+    return re.sub(r"\W+", " ", _GLUED_LABEL.sub("", text.strip())).strip().lower()
 
 
 def _choose_title(header: list[tuple[int, str, str]], counts: dict) -> str | None:
@@ -64,7 +65,7 @@ def _choose_title(header: list[tuple[int, str, str]], counts: dict) -> str | Non
     best, best_score = None, None
     for n, (_, text, tag) in enumerate(header):
         text = _GLUED_LABEL.sub("", text)
-        if tag not in ("short", "prose") or not is_title_like(text) or bare_name(text):
+        if tag not in ("short", "prose", "dup") or not is_title_like(text) or bare_name(text) or is_caption(text):
             continue
         score = 2 if 5 <= len(words(text)) <= 25 else 1
         score += 2 if counts.get(_norm(text), 0) > 1 else 0
@@ -111,60 +112,63 @@ def _dateline_span(paragraph: str) -> int:
 
 def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -> tuple[Article | None, list[str]]:
     notes = list(block.notes)
-    lines: list[tuple[int, str, str]] = [(no, s, _tag(s, furniture)) for no, s in block.lines]
-    counts: dict[str, int] = {}
-    for _, s, _t in lines:
-        counts[_norm(s)] = counts.get(_norm(s), 0) + 1
+    counts = Counter(_norm(s) for _, s in block.lines)
     title = block.title
+    title_key = _norm(title) if title else None
+    # A line a page prints twice is a caption, alt text, a headline or an author box: never body.
+    lines = [(no, s, "dup" if counts[_norm(s)] > 1 and _norm(s) != title_key else _tag(s, furniture))
+             for no, s in block.lines]
 
-    # Header zone: up to the first running text that is no caption and not printed twice.
-    start = next((n for n, (_, s, tag) in enumerate(lines)
-                  if tag == "prose" and counts[_norm(s)] == 1
-                  and not (title and _norm(s) == _norm(title))), len(lines))
+    start = _body_start(lines, title_key)
+    caption = None
+    # A byline, a name or a date just under the first lines of text: what stands above it is the
+    # standfirst or the photo caption, not the body.
+    window = lines[start:start + 6]
+    marks = [n for n, (_, s, tag) in enumerate(window) if tag in ("byline", "stamp") or bare_name(s)]
+    marks = [n for n in marks if sum(1 for _, _s, t in window[:n] if t == "prose") <= 2]
+    if marks:
+        mark = marks[-1]
+        above = [s for _, s, tag in window[:mark] if tag == "prose"]
+        if above and (window[mark][2] == "byline" or bare_name(window[mark][1])):
+            caption = above[-1]
+        start = _body_start(lines, title_key, start + mark + 1)
     header, rest = lines[:start], lines[start:]
     if title is None:
         title = _choose_title(header, counts)
-    title_key = _norm(title) if title else None
+        title_key = _norm(title) if title else None
 
-    author = next((byline(s) for _, s, tag in header if tag == "byline"), None)
-    caption = next((s for _, s, tag in header if tag == "caption"), None)
-    # A byline right under the first lines: what stands above it is the photo caption.
-    for n, (_, s, tag) in enumerate(rest[:3]):
-        if tag == "byline":
-            author = author or byline(s)
-            if n:
-                caption = caption or rest[0][1]
-            rest = rest[n + 1:]
-            break
+    author = next((name for name in (byline(s) for _, s, tag in header if tag == "byline") if name), None)
     if author is None:
         author = _bare_byline(header, title_key)
+    caption = caption or next((s for _, s, tag in header if tag == "caption"), None)
 
-    # Body zone ends at a copyright line; the trailer after the last running text is dropped.
+    # Body zone ends at a copyright line; the trailer after the last running text is dropped,
+    # except a last paragraph the capture cut off mid-word.
     credit_lines = [s for _, s, tag in lines if tag == "copyright"]
     end = next((n for n, (_, s, tag) in enumerate(rest) if tag == "copyright"), len(rest))
     body_zone = rest[:end]
     last_prose = max((n for n, (_, s, tag) in enumerate(body_zone) if tag == "prose"), default=-1)
+    if last_prose + 1 < len(body_zone) and _cut_off(body_zone[last_prose + 1]):
+        last_prose += 1
     body_zone = body_zone[:last_prose + 1]
 
-    body, seen, in_list = [], set(), False
+    body, in_list = [], False
     for n, (_, s, tag) in enumerate(body_zone):
-        key = _norm(s)
         if tag == "marker":
             in_list = True
             continue
         if tag == "prose":
             in_list = False
-        if in_list or key in seen or key == title_key:
+        if in_list or _norm(s) == title_key:
             continue
         if tag == "caption" and caption is None:
             caption = s
-        if tag == "credit" and n and body and body[-1] == body_zone[n - 1][1] and body_zone[n - 1][2] == "short":
+        if tag == "credit" and n and body and body[-1] == body_zone[n - 1][1] and len(words(body[-1])) <= 12:
             body.pop()          # a short caption line above its photo credit
-        if tag not in ("prose", "short"):
+        if tag not in ("prose", "short") and not (n == len(body_zone) - 1 and _cut_off(body_zone[n])):
             continue
         if author and _is_bio(s, author):
             continue
-        seen.add(key)
         body.append(s)
 
     if not body:
@@ -182,7 +186,10 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
             if stamp is None:
                 stamp, stamp_is_published = s0, True
     if stamp is None:
-        evidence = find_stamps(caption or "", default_tz) or first_stamps
+        # Evidence of when the page was current, not its publication time: the date of the photo,
+        # or a date opening the first paragraph. A date deep in the text may be any event's, even
+        # a future one ("will build it by October 10, 2026").
+        evidence = find_stamps(caption or "", default_tz) or [st for st in first_stamps if st.start <= 80]
         if evidence:
             stamp = evidence[0]
 
@@ -220,6 +227,19 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
         source=source, credit=credit, author=author, dateline=place,
         image_caption=caption, relative=relative, stamp=stamp, stamp_is_published=stamp_is_published,
     ), notes
+
+
+def _body_start(lines, title_key, after: int = 0) -> int:
+    """The first line of running text at or after `after`."""
+    return next((n for n, (_, s, tag) in enumerate(lines) if n >= after and tag == "prose"
+                 and _norm(s) != title_key), len(lines))
+
+
+def _cut_off(line) -> bool:
+    """A paragraph the capture cut off mid-word: running text that stops without punctuation."""
+    _, s, tag = line
+    return tag == "short" and len(words(s)) >= 8 and s[-1:].isalpha() and s[:1].isupper() or (
+        tag == "short" and len(words(s)) >= 8 and s[:1] in "\"“‘'" and s[-1:].isalpha())
 
 
 def _header_stamp(lines, default_tz) -> tuple[Stamp | None, bool]:

@@ -97,6 +97,12 @@ def _clean_name(name: str) -> str | None:
     return " ".join(tokens)
 
 
+def is_byline_shape(line: str) -> bool:
+    """'By ...' on a short line of its own, whether it names a person or only the outlet."""
+    s = line.strip()
+    return bool(_BY.match(s)) and len(words(s)) <= 14 and not s.endswith(".")
+
+
 def byline(line: str) -> str | None:
     """The author(s) named by a 'By ...' line, joined with ', '; None if the line is no byline."""
     m = _BY.match(line)
@@ -108,15 +114,21 @@ def byline(line: str) -> str | None:
     return ", ".join(cleaned) if cleaned else None
 
 
+_NOT_IN_NAMES = {"the", "of", "on", "in", "at", "to", "for", "and", "with", "from", "by", "a", "an", "world", "more",
+                 "read", "news", "home", "back", "topic", "share", "follow"}
+
+
 def bare_name(line: str) -> str | None:
     """A line that is only a person's name (2-4 capitalised words), as pages print bylines."""
-    s = line.strip().strip("-•| ")
+    s = line.strip().strip("-•|· ").strip()
     tokens = s.split()
-    if not 2 <= len(tokens) <= 4 or not all(re.fullmatch(r"[A-Z][a-z][\w'’-]*", t) for t in tokens):
+    if not 2 <= len(tokens) <= 4 or not all(re.fullmatch(r"[A-Z][a-zA-Z'’-]+", t) for t in tokens):
         return None
-    if any(_OUTLET_WORDS.match(t) for t in tokens) or tokens[0].lower() in {"the", "world", "more", "read"}:
+    if any(_OUTLET_WORDS.match(t) or t.lower() in _NOT_IN_NAMES for t in tokens):
         return None
-    return " ".join(tokens[:2]) if len(tokens) == 4 else " ".join(tokens)
+    if len(tokens) == 4:        # "Shreya Nandi New Delhi": a name, then a place
+        tokens = tokens[:2]
+    return " ".join("-".join(p.capitalize() for p in t.split("-")) if t.isupper() else t for t in tokens)
 
 
 # --- captions and credits ----------------------------------------------------------------------
