@@ -11,7 +11,7 @@ from .capture import captures, sighting
 from .config import Site
 from .content import Store, SyncReport
 from .entries import build_entry
-from .ingest import DumpResult, ingest
+from .ingest.dump import DumpResult, ingest
 from .ingest import boilerplate
 from .merge import group
 

@@ -14,7 +14,7 @@ from ..model import Article
 from .boilerplate import Furniture
 from .dates import Stamp, find_stamps, parse_relative
 from .layouts import Block, Line
-from .lines import (AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
+from .lines import (AGENCY_END, AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
                     is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
                     stamp_label_relative, words)
 
@@ -118,6 +118,9 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
     # A line a page prints twice is a caption, alt text, a headline or an author box: never body.
     lines = [(no, s, "dup" if counts[_norm(s)] > 1 and _norm(s) != title_key else _tag(s, furniture))
              for no, s in block.lines]
+    if block.kind == "related":
+        # The header already told where the text starts; a capture cut short is still its text.
+        lines = [(no, s, "prose" if tag == "short" and len(words(s)) >= 8 else tag) for no, s, tag in lines]
 
     start = _body_start(lines, title_key)
     caption = None
@@ -212,7 +215,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
     if dl:
         place, agency = dl
     if agency is None:
-        m = AGENCY_PAREN.search(body[0][:200])
+        m = AGENCY_PAREN.search(body[0][:200]) or AGENCY_END.search(body[-1])
         agency = m["agency"] if m else None
     credit = credit or agency
 

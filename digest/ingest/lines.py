@@ -76,6 +76,20 @@ _OUTLET_WORDS = re.compile(r"^(?:Post|Times|News|Press|Journal|Daily|Herald|Trib
 _LOWER_PARTICLES = {"de", "van", "von", "da", "der", "den", "bin", "al", "la", "le", "di", "du", "dos", "del"}
 
 
+def _name_case(tokens: list[str]) -> list[str]:
+    """Names printed in capitals, as people write them: "ANNA DE LUCA" -> "Anna de Luca",
+    "O'NEILL" -> "O'Neill". Mixed-case tokens ("DePillis") are left as printed."""
+    out = []
+    for n, t in enumerate(tokens):
+        if not (t.isupper() and len(t) > 1):
+            out.append(t)
+        elif n and t.lower() in _LOWER_PARTICLES:
+            out.append(t.lower())
+        else:
+            out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), t))
+    return out
+
+
 def _clean_name(name: str) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" ,|-–—•")
     tokens = name.split()
@@ -91,9 +105,7 @@ def _clean_name(name: str) -> str | None:
         return None
     if any(_OUTLET_WORDS.match(t) for t in tokens):
         return None
-    # Bylines in capitals: "MATTHEW LEE" -> "Matthew Lee" ("DePILLIS" is left as printed).
-    tokens = ["-".join(p.capitalize() for p in t.split("-")) if t.isupper() and len(t) > 1 else t
-              for t in tokens]
+    tokens = _name_case(tokens)
     return " ".join(tokens)
 
 
@@ -126,17 +138,20 @@ def bare_name(line: str) -> str | None:
         return None
     if any(_OUTLET_WORDS.match(t) or t.lower() in _NOT_IN_NAMES for t in tokens):
         return None
-    if len(tokens) == 4:        # "Shreya Nandi New Delhi": a name, then a place
+    if len(tokens) == 4:        # "Priya Raman New Delhi": a name, then a place
         tokens = tokens[:2]
-    return " ".join("-".join(p.capitalize() for p in t.split("-")) if t.isupper() else t for t in tokens)
+    return " ".join(_name_case(tokens))
 
 
 # --- captions and credits ----------------------------------------------------------------------
 
 _AGENCY = (r"AP|Reuters|REUTERS|AFP|EPA|EPA-EFE|Getty Images|Getty|Xinhua|Kyodo|Yonhap|Bloomberg|Pool|"
            r"Shutterstock|Anadolu|UPI|Jiji|Sputnik|TASS|NurPhoto|Alamy|iStock")
+# Agencies that only sell pictures: "(Getty Images)" closing a line is a photo credit, while
+# "(Kyodo)" closing a paragraph credits the story.
+_PHOTO_AGENCY = r"Getty Images|Getty|Shutterstock|Alamy|iStock|NurPhoto|EPA|EPA-EFE"
 _CAPTION = re.compile(
-    rf"(?:\((?:[^()]*(?:Photo|photo|/|\bvia\b)[^()]*|{_AGENCY})\)\s*$"   # "(Mandel Ngan/Pool Photo via AP)"
+    rf"(?:\((?:[^()]*(?:Photo|photo|/|\bvia\b)[^()]*|{_PHOTO_AGENCY})\)\s*$"  # "(Mandel Ngan/Pool Photo via AP)"
     rf"|\b(?:Photo|Photograph|Image|Picture|File photo)s?\s*(?:by|:|/|courtesy)"  # "Photo by X/EPA"
     rf"|(?:{_AGENCY})/[A-Z][\w .'-]+\s*$"                                 # "REUTERS/Ibraheem Abu Mustafa"
     rf"|^[A-Z][\w .'’-]{{1,40}}/(?:{_AGENCY})\s*$"                      # "Adriano Machado/Reuters"
@@ -213,6 +228,8 @@ def dateline(paragraph: str):
 
 # Agency credits in running text: "(Jiji Press)" closing a dateline, "(Kyodo)".
 AGENCY_PAREN = re.compile(r"\((?P<agency>[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3})\)\s*(?:--|—|–)")
+# ... or closing the story: "... officials said. (Kyodo)"
+AGENCY_END = re.compile(r"\((?P<agency>[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3})\)\s*$")
 
 
 def is_stamp_line(line: str) -> bool:

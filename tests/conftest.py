@@ -1,0 +1,43 @@
+"""Shared fixtures: a fresh copy of the project's site to build in, and the dev set when present."""
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVSET = ROOT.parent / "shared" / "devset"
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture
+def site_dir(tmp_path):
+    """A site folder with the shipped site.yaml and seeds, and an empty content/."""
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    shutil.copytree(ROOT / "seeds", site / "seeds")
+    (site / "content").mkdir()
+    return site
+
+
+def run_build(site: Path, *args: str) -> subprocess.CompletedProcess:
+    """python build.py, as a user runs it, in the given site folder."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=site,
+                          capture_output=True, text=True, timeout=300)
+
+
+def set_mtime(path: Path, when: str):
+    t = datetime.fromisoformat(when).timestamp()
+    os.utime(path, (t, t))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def needs_devset():
+    return pytest.mark.skipif(not DEVSET.is_dir(), reason="../shared/devset is not beside this checkout")
