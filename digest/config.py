@@ -46,7 +46,9 @@ class _Doc:
             self.node = yaml.compose(text, Loader=yaml.SafeLoader)
             self.data = yaml.safe_load(text) if self.node is not None else {}
         except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
+            # The context mark is where the faulty construct starts; the problem mark is where the
+            # parser gave up, often a line later.
+            mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark else str(path)
             problem = getattr(err, "problem", None) or str(err)
             raise ConfigError(f"{where}: {problem}. Check the indentation and quoting on that line.") from None

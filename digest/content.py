@@ -60,7 +60,9 @@ def parse(text: str, path: Path) -> tuple[dict, str]:
     try:
         meta = yaml.safe_load(m["yaml"]) or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
+        # The context mark is where the faulty construct starts; the problem mark is where the
+        # parser gave up, often a line later.
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1       # +1 for 1-based, +1 for the opening '---'
         raise EntryError(f"{path}:{line}: bad YAML front matter: {getattr(err, 'problem', err)}") from None
     if not isinstance(meta, dict):

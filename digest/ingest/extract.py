@@ -175,8 +175,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
         body.append(s)
 
     if not body:
-        notes.append(f"line {block.start_line}: no article text found in this block; skipped")
-        return None, notes
+        return None, _no_text(block, notes)
 
     # A stamp opening the first paragraph ("News from Japan Jul 12, 2025 13:17 (JST) Kuala ...").
     stamp, stamp_is_published = _header_stamp(header + [x for x in lines if x[2] == "stamp"], default_tz)
@@ -207,8 +206,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
         if not body[-1]:
             body.pop()
     if not body:
-        notes.append(f"line {block.start_line}: no article text found in this block; skipped")
-        return None, notes
+        return None, _no_text(block, notes)
 
     place = agency = None
     dl = dateline(body[0])
@@ -230,6 +228,13 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
         source=source, credit=credit, author=author, dateline=place,
         image_caption=caption, relative=relative, stamp=stamp, stamp_is_published=stamp_is_published,
     ), notes
+
+
+def _no_text(block: Block, notes: list[str]) -> list[str]:
+    """A whole page without text is reported once, for the dump; a related block by its line."""
+    if block.kind != "page" and not block.notes:
+        notes.append(f"line {block.start_line}: no article text found in this block; skipped")
+    return notes
 
 
 def _body_start(lines, title_key, after: int = 0) -> int:

@@ -23,7 +23,7 @@ class ReadResult:
 def looks_binary(data: bytes) -> bool:
     """A NUL byte or a high share of control bytes means this is no text dump."""
     sample = data[:8192]
-    if b"\x00" in sample and not (sample.startswith(b"\xff\xfe") or sample.startswith(b"\xfe\xff")):
+    if b"\x00" in sample:
         return True
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return len(sample) > 0 and controls / len(sample) > 0.10
@@ -66,7 +66,7 @@ def read_dump(data: bytes) -> ReadResult:
         return ReadResult(None, [f"the file is {len(data) // (1024 * 1024)} MB, larger than the "
                                  f"{MAX_DUMP_BYTES // (1024 * 1024)} MB a copied news page can be; skipped. "
                                  "Split it into one file per page."])
-    if looks_binary(data):
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and looks_binary(data):
         return ReadResult(None, ["the file looks binary, not text; skipped. "
                                  "Save the page as plain text (.txt) to normalize it."])
     text, warning = decode(data)
