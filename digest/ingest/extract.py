@@ -8,6 +8,7 @@ text (and short subheads between its paragraphs) becomes the body.
 """
 import re
 from collections import Counter
+from functools import lru_cache
 from datetime import tzinfo
 
 from ..model import Article
@@ -35,7 +36,14 @@ _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Lt|Col|Sg
                      r"Dec|No|vs|Inc|Ltd|Co|Corp|Jr|Sr|Prof|Gov|Adm|Capt|Cmdr|U\.S|U\.N|U\.K))\.$")
 
 
+# Furniture, bylines, stamps and captions are short; a longer line can only be running text,
+# and matching every rule against it would cost more than the rest of the work.
+_LONGEST_LABEL = 400
+
+
 def _tag(text: str, furniture: Furniture) -> str:
+    if len(text) > _LONGEST_LABEL:
+        return "prose"
     if _LIST_MARKER.match(text):
         return "marker"
     if furniture.is_chrome(text):
@@ -55,6 +63,7 @@ def _tag(text: str, furniture: Furniture) -> str:
     return "prose" if is_prose(text) else "short"
 
 
+@lru_cache(maxsize=8192)
 def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", _GLUED_LABEL.sub("", text.strip())).strip().lower()
 
@@ -112,11 +121,12 @@ def _dateline_span(paragraph: str) -> int:
 
 def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -> tuple[Article | None, list[str]]:
     notes = list(block.notes)
-    counts = Counter(_norm(s) for _, s in block.lines)
+    keys = {s: _norm(s) for _, s in block.lines}
+    counts = Counter(keys[s] for _, s in block.lines)
     title = block.title
     title_key = _norm(title) if title else None
     # A line a page prints twice is a caption, alt text, a headline or an author box: never body.
-    lines = [(no, s, "dup" if counts[_norm(s)] > 1 and _norm(s) != title_key else _tag(s, furniture))
+    lines = [(no, s, "dup" if counts[keys[s]] > 1 and keys[s] != title_key else _tag(s, furniture))
              for no, s in block.lines]
     if block.kind == "related":
         # The header already told where the text starts; a capture cut short is still its text.
@@ -179,7 +189,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
 
     # A stamp opening the first paragraph ("News from Japan Jul 12, 2025 13:17 (JST) Kuala ...").
     stamp, stamp_is_published = _header_stamp(header + [x for x in lines if x[2] == "stamp"], default_tz)
-    first_stamps = find_stamps(body[0], default_tz)
+    first_stamps = find_stamps(body[0][:200], default_tz)     # only an opening stamp counts
     if first_stamps and first_stamps[0].start <= 80:
         s0 = first_stamps[0]
         prefix = body[0][: s0.start]

@@ -1,0 +1,63 @@
+"""python build.py as a user meets it: help, quiet and verbose, exit codes, config errors."""
+from conftest import run_build
+
+
+def test_help(site_dir):
+    result = run_build(site_dir, "--help")
+    assert result.returncode == 0
+    for word in ("--config", "-q", "-v", "Exit codes"):
+        assert word in result.stdout
+
+
+def test_bad_usage_exits_2(site_dir):
+    result = run_build(site_dir, "--no-such-flag")
+    assert result.returncode == 2
+    assert "unrecognized arguments" in result.stderr
+
+
+def test_quiet_prints_nothing_when_all_is_well_and_verbose_lists_entries(site_dir):
+    quiet = run_build(site_dir, "-q")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    verbose = run_build(site_dir, "-v")
+    assert verbose.stderr.count("unchanged") == 1 and "normalized 2 dumps" in verbose.stderr
+
+
+def build_with_site_yaml_line(site_dir, old: str, new: str):
+    """Replace one line of site.yaml, build, and return the result and the new line's number."""
+    text = (site_dir / "site.yaml").read_text()
+    assert old in text
+    text = text.replace(old, new)
+    (site_dir / "site.yaml").write_text(text)
+    first = new.splitlines()[0]
+    return run_build(site_dir), next(n for n, l in enumerate(text.splitlines(), 1) if l.startswith(first))
+
+
+def test_broken_site_yaml_names_file_and_line_and_exits_2(site_dir):
+    result, line = build_with_site_yaml_line(site_dir, "language: en", "language: [en")
+    assert result.returncode == 2
+    assert f"site.yaml:{line}:" in result.stderr
+    assert list((site_dir / "content").glob("*.md")) == []     # nothing is written under a bad config
+
+
+def test_wrong_type_in_site_yaml_names_the_key(site_dir):
+    result, line = build_with_site_yaml_line(site_dir, "  items: 50", "  items: lots")
+    assert result.returncode == 2
+    assert f"site.yaml:{line}: 'feeds.items' must be a whole number" in result.stderr
+
+
+def test_unknown_timezone_is_explained(site_dir):
+    result, _ = build_with_site_yaml_line(site_dir, "timezone: Asia/Tokyo", "timezone: Mars/Olympus")
+    assert result.returncode == 2 and "unknown time zone 'Mars/Olympus'" in result.stderr
+
+
+def test_pinned_capture_time_from_site_yaml(site_dir):
+    result, _ = build_with_site_yaml_line(site_dir, "  captured: {}",
+                                          "  captured:\n    004_359a90b7b5b3a687.txt: 2025-07-12T10:00:00+00:00")
+    assert result.returncode == 0
+    entry = (site_dir / "content" / "rubio-to-meet-lavrov-while-u-s-sends-more-weapons-to-ukraine.md").read_text()
+    assert "captured: '2025-07-12T10:00:00+00:00'" in entry
+
+
+def test_missing_site_yaml(tmp_path):
+    result = run_build(tmp_path)
+    assert result.returncode == 2 and "site.yaml: not found" in result.stderr
