@@ -116,7 +116,7 @@ def load(path: Path) -> Site:
     site.output_dir = root / str(doc.get("output", default="output"))
     site.default_timezone = _zone(doc, ("normalize", "default_timezone"),
                                   str(norm.get("default_timezone", "UTC")))
-    furniture = doc.get("normalize", "furniture", default={}, kind=dict, what="a mapping with lines and patterns")
+    doc.get("normalize", "furniture", default={}, kind=dict, what="a mapping with lines and patterns")
     site.furniture_lines = [str(x) for x in doc.get("normalize", "furniture", "lines", default=[], kind=list)]
     site.furniture_patterns = []
     for pattern in doc.get("normalize", "furniture", "patterns", default=[], kind=list):
@@ -126,7 +126,6 @@ def load(path: Path) -> Site:
             raise ConfigError(f"{doc.line('normalize', 'furniture', 'patterns')}: the pattern {pattern!r} is not a "
                               f"valid regular expression ({err})") from None
         site.furniture_patterns.append(str(pattern))
-    del furniture
     for name, value in doc.get("normalize", "captured", default={}, kind=dict, what="a mapping of dump file "
                                "names to times").items():
         when = value if isinstance(value, datetime) else None

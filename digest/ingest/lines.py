@@ -28,8 +28,7 @@ def is_title_like(line: str) -> bool:
     """A headline: a handful of words, no final full stop, not a sentence run-on."""
     s = line.strip()
     n = len(words(s))
-    return 4 <= n <= 30 and len(s) <= 250 and not s.endswith((".", ",", ";", ":")) or (
-        4 <= n <= 30 and len(s) <= 250 and s.endswith("?"))
+    return 4 <= n <= 30 and len(s) <= 250 and not s.endswith((".", ",", ";", ":"))
 
 
 # --- relative-time anchors of the aggregator layouts -------------------------------------------
