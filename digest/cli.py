@@ -7,7 +7,9 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load
+from .content import EntryError, Store, parse
 from .pipeline import normalize
+from .themes import Classifier, explain
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -23,6 +25,8 @@ def parse_args(argv):
     p.add_argument("--config", default="site.yaml", metavar="PATH", help="the site's settings (default: site.yaml)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     p.add_argument("-v", "--verbose", action="store_true", help="also list every entry written or kept")
+    p.add_argument("--explain", metavar="PATH_OR_ID",
+                   help="show how an entry's themes were decided (file path or id), then stop")
     p.add_argument("--version", action="version", version=f"digest {__version__}")
     return p.parse_args(argv)
 
@@ -39,6 +43,8 @@ def main(argv=None) -> int:
     except ConfigError as err:
         log.error("error: %s", err)
         return EXIT_USAGE
+    if args.explain:
+        return explain_entry(site, args.explain)
     started = time.perf_counter()
     report = normalize(site)
     for warning in report.warnings:
@@ -56,3 +62,28 @@ def main(argv=None) -> int:
     if sync.kept:
         log.info("kept as edited: %s", ", ".join(sync.kept))
     return EXIT_INPUT_ERRORS if report.warnings else EXIT_OK
+
+
+def explain_entry(site, wanted: str) -> int:
+    """Print each theme's score and evidence for one entry of content/."""
+    store = Store(site.content_dir)
+    path = Path(wanted)
+    if not path.is_file():
+        path = store.files.get(wanted)
+    if path is None or not Path(path).is_file():
+        log.error("error: %s is neither an entry file nor the id of an entry in %s", wanted, site.content_dir)
+        return EXIT_USAGE
+    try:
+        meta, body = parse(Path(path).read_text(encoding="utf-8"), Path(path))
+    except EntryError as err:
+        log.error("error: %s", err)
+        return EXIT_INPUT_ERRORS
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    print(f"{path}: {meta.get('title')}")
+    classifier = Classifier([t.rules for t in site.themes if t.rules])
+    for evidence in classifier.evidence(str(meta.get("title") or ""), paragraphs):
+        print(explain(evidence))
+    entry_id = str(meta.get("id"))
+    print(f"themes in the entry: {meta.get('themes')}"
+          + (" (set by hand: the build keeps them)" if store.hand_set(entry_id, "themes") else ""))
+    return EXIT_OK

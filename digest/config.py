@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .themes import Rules
+
 
 class ConfigError(Exception):
     """A problem in site.yaml the user must fix; str() is the message to print."""
@@ -17,6 +19,7 @@ class Theme:
     slug: str
     name: str
     description: str = ""
+    rules: Rules | None = None
 
 
 @dataclass
@@ -93,6 +96,26 @@ def _zone(doc: _Doc, keys, value: str) -> str:
     return value
 
 
+def _rules(doc: _Doc, raw: dict, n: int) -> Rules:
+    """A theme's `match:` block: terms with weights, phrases to ignore, a threshold."""
+    where = f"{doc.line('themes')}: theme '{raw['slug']}'"
+    match = raw.get("match") or {}
+    if not isinstance(match, dict):
+        raise ConfigError(f"{where}: 'match' must be a mapping with terms, ignore and threshold")
+    terms = match.get("terms") or {}
+    if not isinstance(terms, dict) or not all(isinstance(w, (int, float)) and w > 0 for w in terms.values()):
+        raise ConfigError(f"{where}: 'match.terms' must map each term to a weight above 0, "
+                          "e.g. \"tariff*\": 1")
+    ignore = match.get("ignore") or []
+    if not isinstance(ignore, list):
+        raise ConfigError(f"{where}: 'match.ignore' must be a list of phrases")
+    threshold = match.get("threshold", 3)
+    if not isinstance(threshold, (int, float)) or threshold <= 0:
+        raise ConfigError(f"{where}: 'match.threshold' must be a number above 0, not {threshold!r}")
+    return Rules(str(raw["slug"]), float(threshold), tuple((str(t), float(w)) for t, w in terms.items()),
+                 tuple(str(p) for p in ignore))
+
+
 def load(path: Path) -> Site:
     path = Path(path)
     root = path.parent.resolve()
@@ -143,7 +166,12 @@ def load(path: Path) -> Site:
         if not isinstance(raw, dict) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(raw.get("slug", ""))):
             raise ConfigError(f"{doc.line('themes')}: theme #{n + 1} needs a 'slug' of lowercase letters, "
                               "digits and hyphens (e.g. slug: russia-ukraine)")
-        site.themes.append(Theme(raw["slug"], str(raw.get("name", raw["slug"])), str(raw.get("description", ""))))
+        site.themes.append(Theme(raw["slug"], str(raw.get("name", raw["slug"])), str(raw.get("description", "")),
+                                 _rules(doc, raw, n)))
+    slugs = [t.slug for t in site.themes]
+    if len(set(slugs)) != len(slugs):
+        raise ConfigError(f"{doc.line('themes')}: two themes share the slug "
+                          f"{next(x for x in slugs if slugs.count(x) > 1)!r}; each needs its own")
     items = doc.get("feeds", "items", default=50, kind=int, what="a whole number")
     if items < 1:
         raise ConfigError(f"{doc.line('feeds', 'items')}: feeds.items must be at least 1, not {items}")

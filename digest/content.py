@@ -113,6 +113,7 @@ class Store:
         self.state_path = self.root / STATE_FILE
         self.state = self._load_state()
         self.files: dict[str, Path] = {}        # id → file carrying it
+        self.meta: dict[str, dict] = {}         # id → its file's front matter
         self.unreadable: set[Path] = set()
         self.warnings: list[str] = []
         self._scan()
@@ -145,6 +146,8 @@ class Store:
             if entry_id is None:
                 continue
             entry_id = str(entry_id)
+            if path not in self.unreadable:
+                self.meta.setdefault(entry_id, meta)
             if entry_id in self.files:
                 self.warnings.append(f"{self._rel(path)}: id {entry_id} is also used by "
                                      f"{self._rel(self.files[entry_id])}; this file is left alone. Give each "
@@ -190,16 +193,21 @@ class Store:
             path = self.root / f"{slug}-{entry.id[:8]}.md"
         return path
 
-    def sync(self, entries: list[Entry]) -> SyncReport:
-        report = SyncReport(warnings=list(self.warnings))
-        records = self.state["entries"]
-        taken = set(self.files.values())
+    def resolve_ids(self, entries: list[Entry]):
+        """Give each entry the id it already has in content/, if any (see known_id)."""
         index = self._prior_index()
         used: set[str] = set()
         for entry in sorted(entries, key=lambda e: e.id):
             known = self.known_id(entry, index)
             entry.id = known if known not in used else entry.id
             used.add(entry.id)
+
+    def sync(self, entries: list[Entry]) -> SyncReport:
+        """Write the entries (ids already resolved), keeping every editor's change."""
+        report = SyncReport(warnings=list(self.warnings))
+        records = self.state["entries"]
+        taken = set(self.files.values())
+        for entry in sorted(entries, key=lambda e: e.id):
             data = render(entry).encode("utf-8")
             record = records.get(entry.id)
             path = self.files.get(entry.id)
@@ -216,7 +224,8 @@ class Store:
                 continue
             current = path.read_bytes()
             if record is None or _sha(current) != record["sha256"] or path in self.unreadable:
-                self._add_sightings(path, current, entry.seen_in)
+                if path not in self.unreadable:
+                    self._update_edited(path, current, entry, record)
                 report.kept.append(self._rel(path))
                 continue
             if current == data:
@@ -230,26 +239,40 @@ class Store:
 
     def _record(self, path: Path, data: bytes, entry: Entry) -> dict:
         return {"file": path.relative_to(self.root).as_posix(), "sha256": _sha(data),
-                "fingerprint": sorted(fingerprint(shingles("\n".join(entry.body))))}
+                "fingerprint": sorted(fingerprint(shingles("\n".join(entry.body)))),
+                "themes": list(entry.themes), "story": entry.story}
 
-    def _add_sightings(self, path: Path, current: bytes, seen_in: list[str]) -> bool:
-        """Extend seen_in of an edited entry in place, touching no other byte of it."""
-        if path in self.unreadable:
+    def hand_set(self, entry_id: str, key: str) -> bool:
+        """Did an editor set this field? True when the file's value is not the one the store
+        last wrote (or the store never wrote this entry)."""
+        record = self.state["entries"].get(entry_id)
+        meta = self.meta.get(entry_id)
+        if meta is None:
             return False
+        return record is None or key not in record or meta.get(key) != record[key]
+
+    def _update_edited(self, path: Path, current: bytes, entry: Entry, record: dict | None):
+        """An edited entry keeps every byte an editor owns. Only what the machine owns changes:
+        seen_in gains new dumps, and themes and story follow the rules unless set by hand."""
         text = current.decode("utf-8")
         meta, _ = parse(text, path)
+        changes = {}
         have = [str(x) for x in meta.get("seen_in") or []]
-        new = [x for x in seen_in if x not in have]
-        if not new:
-            return False
-        block = yaml.safe_dump({"seen_in": have + new}, allow_unicode=True, default_flow_style=False)
+        if any(x not in have for x in entry.seen_in):
+            changes["seen_in"] = have + [x for x in entry.seen_in if x not in have]
+        for key in ("themes", "story"):
+            if not self.hand_set(entry.id, key) and meta.get(key) != getattr(entry, key):
+                changes[key] = getattr(entry, key)
+                record[key] = getattr(entry, key)
+        if not changes:
+            return
         fm = FRONT_MATTER.match(text)
-        head = fm["yaml"]
-        pattern = re.compile(r"^seen_in:.*\n(?:[ \t]*-.*\n)*", re.M)
-        head = pattern.sub(lambda _m: block, head + "\n", count=1).rstrip("\n") if pattern.search(head + "\n") \
-            else head + "\n" + block.rstrip("\n")
-        write_atomic(path, (text[: fm.start("yaml")] + head + text[fm.end("yaml"):]).encode("utf-8"))
-        return True
+        head = fm["yaml"] + "\n"
+        for key, value in changes.items():
+            block = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=False, width=100_000)
+            pattern = re.compile(rf"^{key}:.*\n(?:[ \t]*-.*\n)*", re.M)
+            head = pattern.sub(lambda _m: block, head, count=1) if pattern.search(head) else head + block
+        write_atomic(path, (text[: fm.start("yaml")] + head.rstrip("\n") + text[fm.end("yaml"):]).encode("utf-8"))
 
     def _save_state(self):
         data = (json.dumps(self.state, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections import defaultdict
 
+from .groups import connected
 from .model import Article
 
 SHINGLE = 5
@@ -45,31 +46,15 @@ def contained(a: set[int], b: set[int]) -> float:
     return len(small & large) / len(small) if small else 0.0
 
 
-class _Groups:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, i: int, j: int):
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)
-
-
 def group(articles: list[Article]) -> list[list[Article]]:
     """Groups of sightings of one article, each in dump order; groups in order of first sighting."""
     exact: dict[str, int] = {}
     uniq: list[int] = []            # index of the first article of each distinct text
-    groups = _Groups(len(articles))
+    pairs: list[tuple[int, int]] = []
     for i, a in enumerate(articles):
         key = " ".join(tokens(a.text))
         if key in exact:
-            groups.join(exact[key], i)
+            pairs.append((exact[key], i))
         else:
             exact[key] = i
             uniq.append(i)
@@ -84,8 +69,5 @@ def group(articles: list[Article]) -> list[list[Article]]:
             index[g].append(i)
         for j, count in shared.items():
             if count >= min(MIN_SHARED_SAMPLES, len(fp)) and contained(grams[i], grams[j]) >= CONTAINMENT:
-                groups.join(i, j)
-    out: dict[int, list[Article]] = {}
-    for i, a in enumerate(articles):
-        out.setdefault(groups.find(i), []).append(a)
-    return list(out.values())
+                pairs.append((j, i))
+    return [[articles[i] for i in members] for members in connected(len(articles), pairs)]

@@ -13,7 +13,9 @@ from .content import Store, SyncReport
 from .entries import build_entry
 from .ingest.dump import DumpResult, ingest
 from .ingest import boilerplate
+from . import stories
 from .merge import group
+from .themes import Classifier
 
 log = logging.getLogger("digest")
 
@@ -109,6 +111,12 @@ def normalize(site: Site) -> NormalizeReport:
     report.entries = len(entries)
 
     store = Store(site.content_dir)
+    store.resolve_ids(entries)
+    classifier = Classifier([t.rules for t in site.themes if t.rules])
+    for entry in entries:
+        entry.themes = classifier.classify(entry.title, entry.body)
+    stories.assign(entries, {e.id: store.meta[e.id].get("story") for e in entries
+                             if e.id in store.meta and not store.hand_set(e.id, "story")})
     report.sync = store.sync(entries)
     report.warnings.extend(report.sync.warnings)
     return report

@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh copy of the project's site to build in, and the dev set when present."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,3 +42,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def needs_devset():
     return pytest.mark.skipif(not DEVSET.is_dir(), reason="../shared/devset is not beside this checkout")
+
+
+MACHINE_OWNED = re.compile(r"^(?:seen_in|themes|story):.*\n(?:[ \t]*-.*\n)*", re.M)
+
+
+def editor_view(entry_text: str) -> str:
+    """An entry without the fields the build keeps up to date in edited entries (seen_in, and
+    themes and story unless set by hand): what must never change once an editor has touched it."""
+    return MACHINE_OWNED.sub("", entry_text)

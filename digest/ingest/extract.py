@@ -12,9 +12,10 @@ from functools import lru_cache
 from datetime import tzinfo
 
 from ..model import Article
+from ..text import sentences as split_sentences
 from .boilerplate import Furniture
 from .dates import Stamp, find_stamps, parse_relative
-from .layouts import Block, Line
+from .layouts import Block
 from .lines import (AGENCY_END, AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
                     is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
                     stamp_label_relative, words)
@@ -31,11 +32,6 @@ _GLUED_LABEL = re.compile(r"^[A-Za-z]{2,12}:(?=[A-Z\"“‘'])")   # "NextImg:Tr
 _INLINE_COPYRIGHT = re.compile(r"\s*(?:\[\s*copyright\b|©|\(c\)\s|copyright\s+\d{4}\b|all rights reserved|"
                                r"this (?:article|story) (?:originally )?(?:appeared|was (?:first )?published) in\b).*$",
                                re.I)
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])")
-_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Jan|Feb|Aug|Sept|Oct|Nov|"
-                     r"Dec|No|vs|Inc|Ltd|Co|Corp|Jr|Sr|Prof|Gov|Adm|Capt|Cmdr|U\.S|U\.N|U\.K))\.$")
-
-
 # Furniture, bylines, stamps and captions are short; a longer line can only be running text,
 # and matching every rule against it would cost more than the rest of the work.
 _LONGEST_LABEL = 400
@@ -87,25 +83,13 @@ def _choose_title(header: list[tuple[int, str, str]], counts: dict) -> str | Non
     return best
 
 
-def _split_sentences(text: str) -> list[str]:
-    out, buf = [], ""
-    for piece in _SENTENCE_SPLIT.split(text):
-        buf = f"{buf} {piece}".strip() if buf else piece
-        if not _ABBREV.search(buf.rstrip("\"”’'")):
-            out.append(buf)
-            buf = ""
-    if buf:
-        out.append(buf)
-    return out
-
-
 def summary_of(paragraph: str) -> str | None:
     """The lede as plain text: one sentence, or two when the first is short."""
     if not paragraph:
         return None
     m = _dateline_span(paragraph)
     text = paragraph[m:].strip() if m else paragraph
-    sentences = _split_sentences(text)
+    sentences = split_sentences(text)
     if not sentences:
         return None
     out = sentences[0]

@@ -1,0 +1,131 @@
+"""Different outlets' reports of one event → one story.
+
+Headline and lede are turned into TF-IDF vectors of word stems (scikit-learn, Snowball stemmer, so
+"resigns" meets "resignation"); two reports published within a few days of each other whose
+vectors' cosine similarity reaches the threshold are the same story, and stories are the connected
+groups of such pairs. Only reports close in time are compared, in chunks, so the work grows with
+the number of reports times the reports of a few days.
+
+Word rarity (IDF) is learnt from every paragraph of the reports, not only from their ledes: a small
+site has too few ledes for rarity to mean anything, and then two stories about one minister on one
+day look alike. On the labelled sets (benchmarks/themes_eval.py), each set clustered on its own as
+a site would, true pairs score 0.266 or more and false pairs 0.225 or less; the threshold sits
+between.
+"""
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import snowballstemmer
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .groups import connected
+from .text import sentences
+
+SIMILARITY = 0.245
+WINDOW = timedelta(days=3)
+CHUNK = 500                     # reports compared at a time (bounds memory)
+LEDE_SENTENCES = 3
+# An article dated by its capture time was published then or earlier: how much earlier to look.
+UNDATED_REACH = timedelta(days=30)
+IDF_DOCUMENTS = 20_000          # paragraphs to learn word rarity from; plenty once a site is large
+# Candidate pairs share one of each other's heaviest stems; every true pair of the labelled sets
+# shares one of its 12 heaviest.
+BLOCKING_TERMS = 16
+_WORD = re.compile(r"[\w%-]{2,}")
+_STEMMER = snowballstemmer.stemmer("english")     # PyStemmer's C implementation when installed
+
+
+def _stems(text: str) -> list[str]:
+    return _STEMMER.stemWords([w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS])
+
+
+def _top_terms(vectors, k: int):
+    """A 0/1 matrix marking each row's k heaviest terms."""
+    rows, cols = [], []
+    for r in range(vectors.shape[0]):
+        a, b = vectors.indptr[r], vectors.indptr[r + 1]
+        best = vectors.indices[a:b][np.argsort(-vectors.data[a:b], kind="stable")[:k]]
+        rows.append(np.full(len(best), r))
+        cols.append(best)
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    return csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=vectors.shape)
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    title: str
+    lede: str                           # the first sentences of the text (see lede_of)
+    published: datetime
+    paragraphs: tuple[str, ...] = ()    # the whole text, to learn word rarity from
+    undated: bool = False               # published is only the capture time: an upper bound
+
+
+def lede_of(paragraphs: list[str]) -> str:
+    return " ".join(sentences(" ".join(paragraphs[:3]))[:LEDE_SENTENCES])
+
+
+def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta = WINDOW) -> dict[str, str | None]:
+    """key → the key of its story's earliest report (by time, then key), or None for a lone report."""
+    if len(items) < 2:
+        return {i.key: None for i in items}
+    items = sorted(items, key=lambda i: (i.published, i.key))
+    texts = [f"{i.title}. {i.title}. {i.lede}" for i in items]       # the headline counts double
+    background = [p for i in items for p in i.paragraphs][: max(0, IDF_DOCUMENTS - len(texts))]
+    vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True, dtype=np.float32).fit(texts + background)
+    vectors = vectorizer.transform(texts).tocsr()
+    stamps = np.array([i.published.timestamp() for i in items])
+    span = window.total_seconds()
+    # Blocking: only reports that share one of their most distinctive stems are compared; the
+    # similarity of those pairs is then the exact cosine of the full vectors.
+    heads = _top_terms(vectors, BLOCKING_TERMS)
+    pairs: list[np.ndarray] = []
+    for start in range(0, len(items), CHUNK):
+        stop = min(start + CHUNK, len(items))
+        lo = int(np.searchsorted(stamps, stamps[start] - span, "left"))
+        hi = int(np.searchsorted(stamps, stamps[stop - 1] + span, "right"))
+        shared = (heads[start:stop] @ heads[lo:hi].T).tocoo()
+        i, j = shared.row + start, shared.col + lo
+        near = (i < j) & (stamps[j] - stamps[i] <= span)
+        i, j = i[near], j[near]
+        sims = np.asarray(vectors[i].multiply(vectors[j]).sum(axis=1)).ravel()
+        keep = sims >= similarity
+        pairs.append(np.stack([i[keep], j[keep]], axis=1))
+    # Reports dated by their capture time may be older than they look: compare each with the
+    # reports of the weeks before it too.
+    reach = UNDATED_REACH.total_seconds()
+    for j in (n for n, item in enumerate(items) if item.undated):
+        lo = int(np.searchsorted(stamps, stamps[j] - reach - span, "left"))
+        sims = (vectors[lo:j] @ vectors[j].T).tocoo()
+        hit = sims.row[sims.data >= similarity] + lo
+        pairs.append(np.stack([hit, np.full_like(hit, j)], axis=1))
+    out: dict[str, str | None] = {}
+    for group in connected(len(items), np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=int)):
+        label = items[group[0]].key if len(group) > 1 else None
+        for n in group:
+            out[items[n].key] = label
+    return out
+
+
+def assign(entries, existing: dict[str, str]) -> None:
+    """Set entry.story for every entry: a story id shared by its reports, or None when alone.
+
+    existing: machine-set story values the entries already carry in content/. A story keeps its
+    id when it gains a report: a group whose members already carry an id goes on using it (the
+    one most of them carry); a new group is named after its earliest report."""
+    labels = cluster([Item(e.id, e.title, lede_of(e.body), datetime.fromisoformat(e.published), tuple(e.body),
+                           e.published_basis == "capture") for e in entries])
+    groups: dict[str, list] = {}
+    for e in entries:
+        e.story = None
+        if labels.get(e.id):
+            groups.setdefault(labels[e.id], []).append(e)
+    for label, members in sorted(groups.items()):
+        prior = Counter(existing[m.id] for m in members if existing.get(m.id))
+        story = min(prior, key=lambda s: (-prior[s], s)) if prior else f"story-{label[:12]}"
+        for m in members:
+            m.story = story
