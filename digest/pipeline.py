@@ -15,7 +15,7 @@ from .ingest.dump import DumpResult, ingest
 from .ingest import boilerplate
 from . import stories
 from .merge import group
-from .themes import Classifier
+from .themes import classify_all
 
 log = logging.getLogger("digest")
 
@@ -112,14 +112,20 @@ def normalize(site: Site) -> NormalizeReport:
 
     store = Store(site.content_dir)
     store.resolve_ids(entries)
-    classifier = Classifier([t.rules for t in site.themes if t.rules])
-    for entry in entries:
-        entry.themes = classifier.classify(entry.title, entry.body)
-    stories.assign(entries, {e.id: store.meta[e.id].get("story") for e in entries
-                             if e.id in store.meta and not store.hand_set(e.id, "story")})
+    group_entries(site, entries, {e.id: store.meta[e.id].get("story") for e in entries
+                                  if e.id in store.meta and not store.hand_set(e.id, "story")})
     report.sync = store.sync(entries)
     report.warnings.extend(report.sync.warnings)
     return report
+
+
+def group_entries(site: Site, entries: list, existing_stories: dict[str, str]):
+    """Set every entry's themes and story. The themes are found in worker processes while this
+    process clusters the stories: the two do not depend on each other."""
+    themes = classify_all([t.rules for t in site.themes if t.rules], [(e.title, e.body) for e in entries],
+                          while_waiting=lambda: stories.assign(entries, existing_stories))
+    for entry, found in zip(entries, themes):
+        entry.themes = found
 
 
 def _rel(path: Path, root: Path) -> str:

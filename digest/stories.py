@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import snowballstemmer
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from .groups import connected
 from .text import sentences
@@ -31,16 +31,25 @@ CHUNK = 500                     # reports compared at a time (bounds memory)
 LEDE_SENTENCES = 3
 # An article dated by its capture time was published then or earlier: how much earlier to look.
 UNDATED_REACH = timedelta(days=30)
-IDF_DOCUMENTS = 20_000          # paragraphs to learn word rarity from; plenty once a site is large
+IDF_DOCUMENTS = 5_000           # documents to learn word rarity from; plenty once a site is large
 # Candidate pairs share one of each other's heaviest stems; every true pair of the labelled sets
 # shares one of its 12 heaviest.
 BLOCKING_TERMS = 16
-_WORD = re.compile(r"[\w%-]{2,}")
+_WORD = re.compile(r"(?u)[\w%-]{2,}")
 _STEMMER = snowballstemmer.stemmer("english")     # PyStemmer's C implementation when installed
 
 
-def _stems(text: str) -> list[str]:
-    return _STEMMER.stemWords([w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS])
+def _stem_tfidf(documents: list[str]):
+    """TF-IDF rows over word stems. Words are counted first and the vocabulary stemmed once (far
+    fewer words than tokens), then the columns of words sharing a stem are added together: the same
+    counts as stemming every token."""
+    counter = CountVectorizer(token_pattern=_WORD.pattern, stop_words="english", dtype=np.float32)
+    counts = counter.fit_transform(documents)
+    stems = _STEMMER.stemWords(list(counter.get_feature_names_out()))
+    ids = {stem: n for n, stem in enumerate(dict.fromkeys(stems))}
+    merge = csr_matrix((np.ones(len(stems), dtype=np.float32), (np.arange(len(stems)), [ids[x] for x in stems])),
+                       shape=(len(stems), len(ids)))
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts @ merge).astype(np.float32).tocsr()
 
 
 def _top_terms(vectors, k: int):
@@ -66,7 +75,8 @@ class Item:
 
 
 def lede_of(paragraphs: list[str]) -> str:
-    return " ".join(sentences(" ".join(paragraphs[:3]))[:LEDE_SENTENCES])
+    """The first sentences of the text (three sentences fit in 1,200 characters)."""
+    return " ".join(sentences(" ".join(paragraphs[:3])[:1200])[:LEDE_SENTENCES])
 
 
 def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta = WINDOW) -> dict[str, str | None]:
@@ -76,8 +86,7 @@ def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta
     items = sorted(items, key=lambda i: (i.published, i.key))
     texts = [f"{i.title}. {i.title}. {i.lede}" for i in items]       # the headline counts double
     background = [p for i in items for p in i.paragraphs][: max(0, IDF_DOCUMENTS - len(texts))]
-    vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True, dtype=np.float32).fit(texts + background)
-    vectors = vectorizer.transform(texts).tocsr()
+    vectors = _stem_tfidf(texts + background)[: len(texts)]
     stamps = np.array([i.published.timestamp() for i in items])
     span = window.total_seconds()
     # Blocking: only reports that share one of their most distinctive stems are compared; the

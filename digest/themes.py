@@ -6,23 +6,28 @@ and once per further sentence of the body (1 ×). So a theme named in the headli
 discussed over several sentences is in; a passing mention (one sentence, or a name in an
 enumeration such as "Russia, China, Japan, South Korea and the U.S.") is not.
 
-Terms are matched on words, not with regular expressions: the text is split into words once, and
-every theme's terms are looked up in one pass (a term ending in * matches any word that begins
-with it). That keeps classification linear in the text, whatever the number of terms.
+Terms are found in one pass over the text for all themes together (Aho-Corasick, pyahocorasick), a
+hit counting where it starts and ends on word boundaries; a term ending in * matches any word that
+begins with it. That keeps classification linear in the text, whatever the number of terms.
 """
+import multiprocessing
+import os
 import re
 from bisect import bisect_right
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+
+import ahocorasick
 
 from .text import sentences
 
 HEADLINE, LEDE, SENTENCE = 3.0, 2.0, 1.0
 LEDE_SENTENCES = 2
 
-_WORD = re.compile(r"\w+")
 # An enumeration of names: "Russia, China, Japan, South Korea, the Europeans and the U.S."
-_ITEM = r"(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
-_LIST = re.compile(rf"{_ITEM}(?:\s*,\s*{_ITEM})+(?:,?\s+(?:and|or)\s+{_ITEM})?")
+# Possessive quantifiers (*+, {0,3}+): a run of capitalised words is read once, never backtracked.
+_ITEM = r"(?:the\s+)?[A-Z][\w.'’-]*+(?:\s+[A-Z][\w.'’-]*+){0,3}+"
+_LIST = re.compile(rf"{_ITEM}(?:\s*,\s*{_ITEM})++(?:,?\s+(?:and|or)\s+{_ITEM})?")
 _LIST_MIN_ITEMS = 3
 
 
@@ -53,25 +58,19 @@ class _Term:
     theme: int
     text: str               # as written in site.yaml, for --explain
     weight: float           # 0 for a phrase to ignore
-    rest: tuple[tuple[str, bool], ...]      # the words after the first: (word, is a prefix)
+    open_end: bool          # written with a final *: any word ending matches
 
 
-def _words_of(term: str) -> list[tuple[str, bool]]:
-    """'trade deal*' → [('trade', False), ('deal', True)]; 'U.S.' → [('u', False), ('s', False)]."""
-    out = []
-    for chunk in term.split():
-        star = chunk.endswith("*")
-        parts = _WORD.findall(chunk.lower())
-        out += [(p, False) for p in parts[:-1]] + ([(parts[-1], star)] if parts else [])
-    return out
+def _literal(term: str) -> str:
+    return " ".join(term.lower().rstrip("*").split())
 
 
 class Prepared:
-    """An entry's text split once: sentences, and the words of the whole."""
+    """An entry's text split once into sentences (white space folded), shared by every theme."""
 
     def __init__(self, title: str, body: list[str]):
-        self.title = title or ""
-        self.parts = sentences(" ".join(body))
+        self.title = " ".join((title or "").split())
+        self.parts = [" ".join(p.split()) for p in sentences(" ".join(body))]
         self.joined = " ".join(self.parts)
         self.starts, at = [], 0
         for part in self.parts:
@@ -80,61 +79,59 @@ class Prepared:
         self._lists: dict[int, list[tuple[int, int]]] = {}
 
     def in_enumeration(self, n: int, start: int, end: int) -> bool:
-        if n not in self._lists:
+        """Is joined[start:end] a name in an enumeration of sentence n?"""
+        spans = self._lists.get(n)
+        if spans is None:
             part, base = self.parts[n], self.starts[n]
-            spans = []
-            if part.count(",") >= _LIST_MIN_ITEMS - 2:      # no enumeration without commas
-                for m in _LIST.finditer(part):
-                    if len(re.split(r"\s*,\s*|\s+(?:and|or)\s+", m.group(0))) >= _LIST_MIN_ITEMS:
-                        spans.append((base + m.start(), base + m.end()))
-            self._lists[n] = spans
-        return any(s <= start and end <= e for s, e in self._lists[n])
+            spans = self._lists[n] = [
+                (base + m.start(), base + m.end()) for m in _LIST.finditer(part)
+                if len(re.split(r"\s*,\s*|\s+(?:and|or)\s+", m.group(0))) >= _LIST_MIN_ITEMS
+            ] if part.count(",") >= _LIST_MIN_ITEMS - 2 else []     # no enumeration without commas
+        return any(s <= start and end <= e for s, e in spans)
 
 
 class Classifier:
-    """Every theme's rules, matched together."""
+    """Every theme's rules, matched together in one pass (an Aho-Corasick automaton over the terms'
+    literal text; a hit counts where it starts and ends on word boundaries)."""
 
     def __init__(self, rules: list[Rules]):
         self.rules = list(rules)
-        self.exact: dict[str, list[_Term]] = {}
-        self.prefix: dict[str, list[_Term]] = {}
+        self.automaton = ahocorasick.Automaton()
         for n, r in enumerate(self.rules):
             for text, weight in r.terms:
-                self._add(_words_of(text), _Term(n, text, weight, ()))
+                self._add(_Term(n, text, weight, text.endswith("*")))
             for text in r.ignore:
-                self._add(_words_of(text), _Term(n, text, 0.0, ()))
-        self.prefix_lengths = sorted({len(p) for p in self.prefix})
-        shortest = self.prefix_lengths[0] if self.prefix_lengths else 0
-        self.prefix_heads = {p[:shortest] for p in self.prefix}
+                self._add(_Term(n, text, 0.0, text.endswith("*")))
+        if len(self.automaton):
+            self.automaton.make_automaton()
 
-    def _add(self, words: list[tuple[str, bool]], term: _Term):
-        if not words:
-            return
-        (first, star), rest = words[0], tuple(words[1:])
-        term = _Term(term.theme, term.text, term.weight, rest)
-        (self.prefix if star else self.exact).setdefault(first, []).append(term)
+    def _add(self, term: _Term):
+        literal = _literal(term.text)
+        if literal:
+            found = self.automaton.get(literal, (literal, []))
+            found[1].append(term)
+            self.automaton.add_word(literal, found)
 
     def _find(self, text: str) -> list[tuple[int, int, _Term]]:
         """(start, end, term) for every mention of a term or an ignored phrase."""
-        lower = text.lower()
-        words = _WORD.findall(lower)
-        exact, prefix, lengths = self.exact, self.prefix, self.prefix_lengths
-        shortest = lengths[0] if lengths else 0
-        # Most words are no term at all: find the few that may start one at C speed first.
-        hits = [n for n, w in enumerate(words) if w in exact or (shortest and w[:shortest] in self.prefix_heads)]
-        if not hits:
+        if not len(self.automaton) or not text:
             return []
-        spans = [m.span() for m in _WORD.finditer(lower)]
+        lower = text.lower()
+        if len(lower) != len(text):     # a few characters lowercase to two ("İ"): keep offsets aligned
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         found = []
-        for i in hits:
-            word = words[i]
-            candidates = exact.get(word, []) + [t for k in lengths if k <= len(word) for t in prefix.get(word[:k], ())]
-            for term in candidates:
-                if i + len(term.rest) >= len(words):
-                    continue
-                if all(words[i + 1 + j].startswith(w) if star else words[i + 1 + j] == w
-                       for j, (w, star) in enumerate(term.rest)):
-                    found.append((spans[i][0], spans[i + len(term.rest)][1], term))
+        for last, (literal, terms) in self.automaton.iter(lower):
+            start, end = last - len(literal) + 1, last + 1
+            if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
+                continue
+            open_end = end
+            while open_end < len(lower) and (lower[open_end].isalnum() or lower[open_end] == "_"):
+                open_end += 1
+            for term in terms:
+                if term.open_end:
+                    found.append((start, open_end, term))
+                elif open_end == end:
+                    found.append((start, end, term))
         return found
 
     def _counted(self, text: str) -> list[tuple[int, int, _Term]]:
@@ -184,3 +181,38 @@ def explain(evidence: Evidence) -> str:
     if not evidence.member:
         lines.append("  not a principal subject: no term in the headline, and too few mentions in the lede and body")
     return "\n".join(lines)
+
+
+# Below this many entries, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+_batch: dict = {}       # what forked workers read instead of receiving it pickled
+
+
+def _classify_range(bounds: tuple[int, int]) -> list[list[str]]:
+    classifier, items = Classifier(_batch["rules"]), _batch["items"]
+    return [classifier.classify(*items[n]) for n in range(*bounds)]
+
+
+def classify_all(rules: list[Rules], items: list[tuple[str, list[str]]], while_waiting=None) -> list[list[str]]:
+    """Themes for many (title, paragraphs) at once, on every core when there are many. Workers are
+    forked where the system can, so they share the texts instead of copying them through pipes.
+    while_waiting, if given, is called in this process while the workers classify."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        classifier = Classifier(rules)
+        found = [classifier.classify(title, body) for title, body in items]
+        if while_waiting:
+            while_waiting()
+        return found
+    step = -(-len(items) // (workers * 4))
+    ranges = [(n, min(n + step, len(items))) for n in range(0, len(items), step)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    _batch.update(rules=rules, items=items)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+            parts = pool.map(_classify_range, ranges)
+            if while_waiting:
+                while_waiting()
+            return [themes for part in parts for themes in part]
+    finally:
+        _batch.clear()
