@@ -61,3 +61,9 @@ def test_pinned_capture_time_from_site_yaml(site_dir):
 def test_missing_site_yaml(tmp_path):
     result = run_build(tmp_path)
     assert result.returncode == 2 and "site.yaml: not found" in result.stderr
+
+
+def test_bad_theme_rule_is_explained(site_dir):
+    result, _ = build_with_site_yaml_line(site_dir, '        "tariff*": 1', '        "tariff*": lots')
+    assert result.returncode == 2
+    assert "theme 'tariffs': 'match.terms' must map each term to a weight above 0" in result.stderr
