@@ -162,7 +162,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
             caption = s
         if tag == "credit" and n and body and body[-1] == body_zone[n - 1][1] and len(words(body[-1])) <= 12:
             body.pop()          # a short caption line above its photo credit
-        if tag not in ("prose", "short") and not (n == len(body_zone) - 1 and _cut_off(body_zone[n])):
+        if tag not in ("prose", "short"):
             continue
         if author and _is_bio(s, author):
             continue
@@ -172,7 +172,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
         return None, _no_text(block, notes)
 
     # A stamp opening the first paragraph ("News from Japan Jul 12, 2025 13:17 (JST) Kuala ...").
-    stamp, stamp_is_published = _header_stamp(header + [x for x in lines if x[2] == "stamp"], default_tz)
+    stamp, stamp_is_published = _header_stamp(lines, default_tz)
     first_stamps = find_stamps(body[0][:200], default_tz)     # only an opening stamp counts
     if first_stamps and first_stamps[0].start <= 80:
         s0 = first_stamps[0]
@@ -190,9 +190,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
             stamp = evidence[0]
 
     # Copyright tail glued to the last paragraph ("... he said. © Thomson Reuters 2025.").
-    credit = None
-    for cl in credit_lines:
-        credit = credit or credit_of(cl)
+    credit = next((c for c in map(credit_of, credit_lines) if c), None)
     m = _INLINE_COPYRIGHT.search(body[-1])
     if m and len(body[-1]) - m.start() <= 300:
         credit = credit or credit_of(m.group(0))
