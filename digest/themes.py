@@ -61,8 +61,13 @@ class _Term:
     open_end: bool          # written with a final *: any word ending matches
 
 
+# Hyphens read as spaces, in terms and texts alike: "Lee Jae Myung" finds "Lee Jae-myung", and
+# "Korea*" finds "inter-Korean". One character for one, so offsets stay aligned.
+_HYPHENS = str.maketrans({c: " " for c in "-‐‑‒–"})
+
+
 def _literal(term: str) -> str:
-    return " ".join(term.lower().rstrip("*").split())
+    return " ".join(term.lower().rstrip("*").translate(_HYPHENS).split())
 
 
 class Prepared:
@@ -119,6 +124,7 @@ class Classifier:
         lower = text.lower()
         if len(lower) != len(text):     # a few characters lowercase to two ("İ"): keep offsets aligned
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        lower = lower.translate(_HYPHENS)
         found = []
         for last, (literal, terms) in self.automaton.iter(lower):
             start, end = last - len(literal) + 1, last + 1

@@ -79,6 +79,14 @@ def test_discussed_over_several_sentences():
     assert score(RULES, "Talks end", body).member
 
 
+def test_spellings_with_hyphens_match_terms_written_with_spaces():
+    rules = Classifier([Rules("korea", 3, (("Lee Jae Myung", 1.0), ("Korea*", 1.0)))])
+    (evidence,) = rules.evidence("Lee Jae-myung meets party leaders", [FILLER])
+    assert evidence.member and evidence.headline == ["Lee Jae Myung"]
+    (evidence,) = rules.evidence("Inter-Korean talks resume", [FILLER])
+    assert evidence.headline == ["Korea*"]
+
+
 def test_passing_mentions_do_not_count():
     listed = [FILLER, "Warnings were issued for Russia, Japan, Hawaii, Chile and Peru."]
     assert not score(RULES, "Quake strikes off the coast", listed).member
