@@ -19,7 +19,6 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
-from .merge import fingerprint, shingles
 from .model import Entry
 
 STATE_FILE = ".normalize-state.json"
@@ -175,7 +174,7 @@ class Store:
         records = self.state["entries"]
         if entry.id in records or entry.id in self.files:
             return entry.id
-        mine = fingerprint(shingles("\n".join(entry.body)))
+        mine = entry.fingerprint
         shared: dict[str, int] = {}
         for g in mine:
             for other_id in index.get(g, ()):
@@ -239,7 +238,7 @@ class Store:
 
     def _record(self, path: Path, data: bytes, entry: Entry) -> dict:
         return {"file": path.relative_to(self.root).as_posix(), "sha256": _sha(data),
-                "fingerprint": sorted(fingerprint(shingles("\n".join(entry.body)))),
+                "fingerprint": entry.fingerprint,
                 "themes": list(entry.themes), "story": entry.story}
 
     def hand_set(self, entry_id: str, key: str) -> bool:

@@ -4,7 +4,7 @@ import hashlib
 from .capture import best_sighting
 from .ingest.dates import to_utc_text
 from .ingest.extract import summary_of
-from .merge import tokens
+from .merge import fingerprint, shingles, tokens
 from .model import Article, Entry, Sighting
 
 _KIND_RANK = {"primary": 0, "page": 0, "related": 1}
@@ -45,4 +45,5 @@ def build_entry(members: list[Article], sightings: list[Sighting]) -> Entry:
         image_caption=_first(ordered, "image_caption"),
         seen_in=sorted({a.dump for a in members}),
         body=list(rep.body),
+        fingerprint=sorted(fingerprint(shingles(rep.text))),
     )

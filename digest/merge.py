@@ -8,7 +8,7 @@ whose hash falls in one residue class, as in Broder's fingerprinting), so the wo
 number of articles, not its square. Different articles that share a headline have different texts,
 so they never merge.
 """
-import hashlib
+import zlib
 import re
 from collections import defaultdict
 
@@ -33,7 +33,8 @@ def shingles(text: str) -> set[int]:
 
 
 def _hash(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+    """Stable across runs and machines (fingerprints are stored), and cheap."""
+    return zlib.crc32(s.encode())
 
 
 def fingerprint(grams: set[int]) -> set[int]:

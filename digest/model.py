@@ -56,3 +56,4 @@ class Entry:
     body: list[str]
     themes: list[str] = field(default_factory=list)
     story: str | None = None
+    fingerprint: list[int] = field(default_factory=list)   # a sample of the text's 5-grams; not written

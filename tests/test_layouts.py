@@ -171,3 +171,9 @@ def test_dump_with_no_article_warns():
     r = ingest("menu.txt", b"Home\nNews\nSport\nWeather\n")
     assert r.articles == []
     assert any("no article found" in w for w in r.warnings)
+
+
+def test_many_broken_blocks_give_a_short_summary_not_a_warning_each():
+    r = ingest("stray.txt", ("\n".join(["Valley Times", "an hour ago", "- Valley Times"] * 200)).encode())
+    assert len(r.warnings) <= 4
+    assert any("more blocks like these" in w for w in r.warnings)

@@ -9,6 +9,9 @@ from .layouts import cut
 from .read import read_dump
 
 
+MAX_NOTES = 3
+
+
 @dataclass
 class DumpResult:
     name: str
@@ -22,11 +25,17 @@ def ingest(name: str, data: bytes, furniture: Furniture = DEFAULT, default_tz: t
     result.warnings.extend(read.warnings)
     if read.text is None:
         return result
+    notes = []
     for block in cut(read.text, furniture):
-        article, notes = extract(block, name, furniture, default_tz)
-        result.warnings.extend(notes)
+        article, block_notes = extract(block, name, furniture, default_tz)
+        notes.extend(block_notes)
         if article is not None:
             result.articles.append(article)
+    # One problem, one warning: a run of broken blocks is summed up, not listed.
+    if len(notes) > MAX_NOTES:
+        notes = notes[:MAX_NOTES - 1] + [f"... and {len(notes) - MAX_NOTES + 1} more blocks like these "
+                                         f"({notes[-1].split(':')[0]} is the last)"]
+    result.warnings.extend(notes)
     if not result.articles:
         result.warnings.append("no article found in this dump (no headline and running text); "
                                "check that it is a copied news page")
