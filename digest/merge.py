@@ -53,7 +53,7 @@ def group(articles: list[Article]) -> list[list[Article]]:
     uniq: list[int] = []            # index of the first article of each distinct text
     pairs: list[tuple[int, int]] = []
     for i, a in enumerate(articles):
-        key = " ".join(tokens(a.text))
+        key = a.text_key or " ".join(tokens(a.text))
         if key in exact:
             pairs.append((exact[key], i))
         else:

@@ -21,6 +21,8 @@ class Article:
     relative: Relative | None = None    # "6 hours ago" shown with it
     stamp: Stamp | None = None          # a date the article itself states
     stamp_is_published: bool = False    # the stamp is the page's own publication time
+    text_key: str = ""                  # hash of the text as words: equal for identical or re-flowed copies
+    word_count: int = 0
 
     @property
     def text(self) -> str:
