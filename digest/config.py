@@ -96,7 +96,7 @@ def _zone(doc: _Doc, keys, value: str) -> str:
     return value
 
 
-def _rules(doc: _Doc, raw: dict, n: int) -> Rules:
+def _rules(doc: _Doc, raw: dict) -> Rules:
     """A theme's `match:` block: terms with weights, phrases to ignore, a threshold."""
     where = f"{doc.line('themes')}: theme '{raw['slug']}'"
     match = raw.get("match") or {}
@@ -167,7 +167,7 @@ def load(path: Path) -> Site:
             raise ConfigError(f"{doc.line('themes')}: theme #{n + 1} needs a 'slug' of lowercase letters, "
                               "digits and hyphens (e.g. slug: russia-ukraine)")
         site.themes.append(Theme(raw["slug"], str(raw.get("name", raw["slug"])), str(raw.get("description", "")),
-                                 _rules(doc, raw, n)))
+                                 _rules(doc, raw)))
     slugs = [t.slug for t in site.themes]
     if len(set(slugs)) != len(slugs):
         raise ConfigError(f"{doc.line('themes')}: two themes share the slug "

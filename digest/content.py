@@ -46,10 +46,15 @@ def _escape_block_start(paragraph: str) -> str:
     return paragraph
 
 
+def _yaml(mapping: dict) -> str:
+    """Front-matter YAML, written one way everywhere: keys in the given order, block style."""
+    return yaml.dump(mapping, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100_000,
+                     default_flow_style=False)
+
+
 def render(entry: Entry) -> str:
     meta = {key: getattr(entry, key) for key in KEYS}
-    head = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100_000,
-                     default_flow_style=False)
+    head = _yaml(meta)
     body = "\n\n".join(_escape_block_start(p) for p in entry.body)
     return f"---\n{head}---\n\n{body}\n"
 
@@ -258,7 +263,7 @@ class Store:
         """An edited entry keeps every byte an editor owns. Only what the machine owns changes:
         seen_in gains new dumps, and themes and story follow the rules unless set by hand."""
         text = current.decode("utf-8")
-        meta, _ = parse(text, path)
+        meta = self.meta[entry.id]              # read by _scan
         changes = {}
         have = [str(x) for x in meta.get("seen_in") or []]
         if any(x not in have for x in entry.seen_in):
@@ -272,7 +277,7 @@ class Store:
         fm = FRONT_MATTER.match(text)
         head = fm["yaml"] + "\n"
         for key, value in changes.items():
-            block = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=False, width=100_000)
+            block = _yaml({key: value})
             pattern = re.compile(rf"^{key}:.*\n(?:[ \t]*-.*\n)*", re.M)
             head = pattern.sub(lambda _m: block, head, count=1) if pattern.search(head) else head + block
         write_atomic(path, (text[: fm.start("yaml")] + head.rstrip("\n") + text[fm.end("yaml"):]).encode("utf-8"))

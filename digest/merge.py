@@ -9,20 +9,16 @@ number of articles, not its square. Different articles that share a headline hav
 so they never merge.
 """
 import zlib
-import re
 from collections import defaultdict
 
 from .groups import connected
 from .model import Article
+from .text import tokens
 
 SHINGLE = 5
 SAMPLE_MOD = 8          # keep one 5-gram in eight as a fingerprint
 CONTAINMENT = 0.8       # share of the shorter text's 5-grams found in the longer one
 MIN_SHARED_SAMPLES = 2
-
-
-def tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def shingles(text: str) -> set[int]:
@@ -53,7 +49,7 @@ def group(articles: list[Article]) -> list[list[Article]]:
     uniq: list[int] = []            # index of the first article of each distinct text
     pairs: list[tuple[int, int]] = []
     for i, a in enumerate(articles):
-        key = a.text_key or " ".join(tokens(a.text))
+        key = a.text_key
         if key in exact:
             pairs.append((exact[key], i))
         else:

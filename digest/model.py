@@ -1,8 +1,10 @@
 """The plain data that flows through the pipeline."""
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .ingest.dates import Relative, Stamp
+from .text import tokens
 
 
 @dataclass
@@ -21,8 +23,14 @@ class Article:
     relative: Relative | None = None    # "6 hours ago" shown with it
     stamp: Stamp | None = None          # a date the article itself states
     stamp_is_published: bool = False    # the stamp is the page's own publication time
-    text_key: str = ""                  # hash of the text as words: equal for identical or re-flowed copies
-    word_count: int = 0
+    # Derived from the body when the article is built (in the worker that reads its dump).
+    text_key: str = field(init=False)   # hash of the text as words: equal for identical or re-flowed copies
+    word_count: int = field(init=False)
+
+    def __post_init__(self):
+        words = tokens(self.text)
+        self.text_key = hashlib.sha1(" ".join(words).encode()).hexdigest()
+        self.word_count = len(words)
 
     @property
     def text(self) -> str:

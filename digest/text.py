@@ -1,5 +1,11 @@
-"""Plain-text helpers shared by the stages: sentence splitting."""
+"""Plain-text helpers shared by the stages: words and sentences."""
 import re
+
+
+def tokens(text: str) -> list[str]:
+    """The text as lowercase words and numbers: what copies of one article have in common however
+    they were re-flowed or punctuated."""
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 # Abbreviations after which a full stop ends no sentence ("U.S. officials", "Mr. Lee", "Sept. 3").
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|"

@@ -1,9 +1,7 @@
 """One dump's bytes → its articles. Pure (no I/O), so dumps can be read in parallel."""
-import hashlib
 from dataclasses import dataclass, field
 from datetime import timezone, tzinfo
 
-from ..merge import tokens
 from ..model import Article
 from .boilerplate import DEFAULT, Furniture
 from .extract import extract
@@ -32,9 +30,6 @@ def ingest(name: str, data: bytes, furniture: Furniture = DEFAULT, default_tz: t
         article, block_notes = extract(block, name, furniture, default_tz)
         notes.extend(block_notes)
         if article is not None:
-            words = tokens(article.text)
-            article.text_key = hashlib.sha1(" ".join(words).encode()).hexdigest()
-            article.word_count = len(words)
             result.articles.append(article)
     # One problem, one warning: a run of broken blocks is summed up, not listed.
     if len(notes) > MAX_NOTES:
