@@ -9,6 +9,7 @@ from . import __version__
 from .config import ConfigError, load
 from .content import EntryError, Store, parse
 from .pipeline import normalize
+from .render.site import BuildError, build
 from .themes import Classifier, explain
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -61,7 +62,24 @@ def main(argv=None) -> int:
              time.perf_counter() - started)
     if sync.kept:
         log.info("kept as edited: %s", ", ".join(sync.kept))
-    return EXIT_INPUT_ERRORS if report.warnings else EXIT_OK
+    rendered = render_site(site)
+    return EXIT_INPUT_ERRORS if report.warnings or not rendered else EXIT_OK
+
+
+def render_site(site) -> bool:
+    """Render output/; False when something the user wrote needs fixing (named above)."""
+    started = time.perf_counter()
+    try:
+        report = build(site)
+    except BuildError as err:
+        log.error("error: %s\nThe site was not rendered; %s was left as it was.", err, site.output_dir)
+        return False
+    for warning in report.warnings:
+        log.warning("warning: %s", warning)
+    log.info("rendered %d entries into %d pages: %d files written, %d unchanged, %d removed, in %.2f s",
+             report.entries, report.pages, report.written, report.unchanged, report.removed,
+             time.perf_counter() - started)
+    return not report.warnings
 
 
 def explain_entry(site, wanted: str) -> int:

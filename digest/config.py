@@ -38,6 +38,14 @@ class Site:
     captured: dict[str, datetime] = field(default_factory=dict)   # dump name → pinned capture time
     themes: list[Theme] = field(default_factory=list)
     feed_items: int = 50
+    description: str = ""
+    page_size: int = 20                      # entries per page of a theme page
+    templates_dir: Path = Path("templates")
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ("/" or "/news/"): every link in the site starts with it."""
+        return "/" + self.base_url.split("://", 1)[1].partition("/")[2]
 
 
 class _Doc:
@@ -130,6 +138,7 @@ def load(path: Path) -> Site:
                           f"not {site.base_url!r}")
     if not site.base_url.endswith("/"):
         site.base_url += "/"
+    site.description = str(doc.get("description", default=""))
     site.language = str(doc.get("language", default=site.language))
     site.timezone = _zone(doc, ("timezone",), str(doc.get("timezone", default=site.timezone)))
 
@@ -137,6 +146,10 @@ def load(path: Path) -> Site:
     site.seeds_dir = root / str(norm.get("seeds", "seeds"))
     site.content_dir = root / str(norm.get("content", "content"))
     site.output_dir = root / str(doc.get("output", default="output"))
+    site.templates_dir = root / str(doc.get("templates", default="templates"))
+    site.page_size = doc.get("page_size", default=20, kind=int, what="a whole number")
+    if site.page_size < 1:
+        raise ConfigError(f"{doc.line('page_size')}: page_size must be at least 1, not {site.page_size}")
     site.default_timezone = _zone(doc, ("normalize", "default_timezone"),
                                   str(norm.get("default_timezone", "UTC")))
     doc.get("normalize", "furniture", default={}, kind=dict, what="a mapping with lines and patterns")

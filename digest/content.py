@@ -35,13 +35,19 @@ class EntryError(Exception):
     """An entry file that cannot be read; str() names the file and line."""
 
 
-def _escape_block_start(paragraph: str) -> str:
-    """Keep a paragraph a paragraph: text that opens like a Markdown heading, list or quote is
-    escaped so it renders as the words it is."""
+# Dump text is plain text, never markup: characters Markdown would act on are escaped, so a dump's
+# "<script>", "*" or "[x](javascript:...)" renders as the characters it is.
+_INLINE = re.compile(r"[\\`*_\[\]]|<|&(?=#?\w+;)")
+_INLINE_AS = {"<": "&lt;", "&": "&amp;"}
+
+
+def markdown_paragraph(paragraph: str) -> str:
+    """A paragraph of dump text as Markdown that renders as exactly that text, in one paragraph."""
+    paragraph = _INLINE.sub(lambda m: _INLINE_AS.get(m[0], "\\" + m[0]), paragraph)
     m = re.match(r"^(\d{1,9})([.)])(\s)", paragraph)
     if m:
         return f"{m[1]}\\{m[2]}{paragraph[m.end(2):]}"
-    if re.match(r"^(?:#{1,6}(?:\s|$)|>|[-+*](?:\s|$)|={3,}|-{3,}|`{3,}|~{3,}|\|)", paragraph):
+    if re.match(r"^(?:#{1,6}(?:\s|$)|>|[-+](?:\s|$)|={3,}|-{3,}|~{3,})", paragraph):
         return "\\" + paragraph
     return paragraph
 
@@ -55,7 +61,7 @@ def _yaml(mapping: dict) -> str:
 def render(entry: Entry) -> str:
     meta = {key: getattr(entry, key) for key in KEYS}
     head = _yaml(meta)
-    body = "\n\n".join(_escape_block_start(p) for p in entry.body)
+    body = "\n\n".join(markdown_paragraph(p) for p in entry.body)
     return f"---\n{head}---\n\n{body}\n"
 
 

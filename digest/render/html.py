@@ -1,0 +1,88 @@
+"""The Jinja2 environment: the site's templates over the shipped ones, and the filters they use."""
+import json
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+import markupsafe
+
+SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+class TemplateError(Exception):
+    """A template that cannot be loaded or rendered; str() names the file and line."""
+
+
+def environment(site) -> jinja2.Environment:
+    # A site's own templates/ first; any template it lacks comes from the shipped set.
+    folders = [str(site.templates_dir)]
+    if site.templates_dir.resolve() != SHIPPED_TEMPLATES:
+        folders.append(str(SHIPPED_TEMPLATES))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    zone = ZoneInfo(site.timezone)
+    base_path, base_url = site.base_path, site.base_url
+    env.filters.update(
+        url=lambda path="": base_path + path.lstrip("/"),
+        abs_url=lambda path="": base_url + path.lstrip("/"),
+        shown=lambda post: shown_time(post, zone),
+        iso=lambda post: iso_time(post, zone),
+        local=lambda when, fmt="iso": (when.astimezone(zone).isoformat(timespec="minutes") if fmt == "iso"
+                                       else when.astimezone(zone).strftime(fmt)),
+        day=_day,
+        jsonld=jsonld,
+    )
+    return env
+
+
+def shown_time(post, zone: ZoneInfo) -> str:
+    """The time in words, to the precision known: '12 July 2025, 14:17 JST'; '12 July 2025, about
+    14:00 JST' for hour precision; '12 July 2025' for a day."""
+    if post.precision == "day":
+        return _day(post.day)
+    local = post.published.astimezone(zone)
+    if post.precision == "hour":    # known to the hour: say so, rounded to it
+        local = (local + timedelta(minutes=30)).replace(minute=0)
+        return f"{_day(local)}, about {local:%H:%M} {local:%Z}"
+    return f"{_day(local)}, {local:%H:%M} {local:%Z}"
+
+
+def _day(when) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def iso_time(post, zone: ZoneInfo) -> str:
+    """A valid <time datetime> value that claims no more precision than is known."""
+    if post.precision == "day":
+        return post.day.isoformat()
+    return post.published.astimezone(zone).isoformat(timespec="minutes")
+
+
+def jsonld(data) -> markupsafe.Markup:
+    """JSON for a <script type="application/ld+json">: '<' is escaped so no text can end the script."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
+    return markupsafe.Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def render(env: jinja2.Environment, template: str, context: dict) -> str:
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(f"{err.filename or err.name}:{err.lineno}: {err.message}") from None
+    except jinja2.TemplateNotFound as err:
+        raise TemplateError(f"template {err.name!r} not found in {env.loader.searchpath[0]} nor in the "
+                            "shipped templates") from None
+    except Exception as err:        # an error while rendering: find the template line in the traceback
+        raise TemplateError(f"{_where(err, template)}: {type(err).__name__}: {err}") from None
+
+
+def _where(err: Exception, template: str) -> str:
+    tb, where = err.__traceback__, template
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".svg")):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where

@@ -1,0 +1,145 @@
+"""content/*.md → Posts: the entries as the site shows them, each with its URL.
+
+An entry that cannot be shown (no front matter, no title, no readable time) is skipped with a
+warning naming the file and line; the rest of the site is built.
+"""
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from ..content import EntryError, parse
+
+
+@dataclass
+class Post:
+    id: str
+    title: str
+    published: datetime             # aware; shown in the site's zone
+    precision: str                  # minute, hour or day
+    basis: str                      # stated, relative or capture
+    body: str                       # Markdown
+    file: str                       # the entry file, relative to the site, for messages
+    path: str                       # URL path below base_url, e.g. 2025/07/12/some-headline/
+    day: date                       # the day it is filed under (site zone; as written for day precision)
+    source: str | None = None
+    credit: str | None = None
+    author: str | None = None
+    dateline: str | None = None
+    captured: datetime | None = None
+    themes: list[str] = field(default_factory=list)
+    story: str | None = None
+    summary: str | None = None
+    image_caption: str | None = None
+    seen_in: list[str] = field(default_factory=list)
+    html: str = ""                  # the body, rendered and sanitized (set by the render stage)
+    others: list["Post"] = field(default_factory=list)     # other reports of the same story, newest first
+
+
+def _time(value, default_zone) -> tuple[datetime, bool] | None:
+    """(aware time, is a bare date) from what YAML gives for a time field."""
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=default_zone), True
+    elif isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            d = date.fromisoformat(text)
+            return datetime(d.year, d.month, d.day, tzinfo=default_zone), True
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=default_zone)), False
+
+
+def _text(meta: dict, key: str) -> str | None:
+    value = meta.get(key)
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _line(text: str, key: str) -> int:
+    m = re.search(rf"^{re.escape(key)}:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def read_post(path: Path, rel: str, site) -> Post:
+    """One entry file as a Post; EntryError names the file and line of what is wrong."""
+    text = path.read_text(encoding="utf-8")
+    meta, body = parse(text, Path(rel))
+    zone = ZoneInfo(site.timezone)
+    default_zone = ZoneInfo(site.default_timezone)
+    title = _text(meta, "title")
+    if not title:
+        raise EntryError(f"{rel}:{_line(text, 'title')}: the entry has no title; add a line 'title: ...' "
+                         "to its front matter")
+    if meta.get("id") is None:
+        raise EntryError(f"{rel}:2: the entry has no id; add a line 'id: ...' (any word unique to this "
+                         "entry) to its front matter")
+    when = _time(meta.get("published"), default_zone)
+    if when is None:
+        raise EntryError(f"{rel}:{_line(text, 'published')}: 'published' must be a time such as "
+                         f"2025-07-12T09:30:00+00:00 or a date such as 2025-07-12, not {meta.get('published')!r}")
+    published, bare_date = when
+    precision = _text(meta, "published_precision") or ("day" if bare_date else "minute")
+    if precision not in ("minute", "hour", "day"):
+        raise EntryError(f"{rel}:{_line(text, 'published_precision')}: published_precision must be minute, "
+                         f"hour or day, not {precision!r}")
+    # A day-precision time is a calendar day: file it under the day as written, in any zone.
+    day = published.date() if precision == "day" else published.astimezone(zone).date()
+    captured = _time(meta.get("captured"), default_zone)
+    slug = slugify(str(meta.get("slug") or path.stem), max_length=80, word_boundary=True) or "entry"
+    themes = meta.get("themes") or []
+    seen_in = meta.get("seen_in") or []
+    return Post(
+        id=str(meta["id"]), title=title, published=published.astimezone(timezone.utc), precision=precision,
+        basis=_text(meta, "published_basis") or "stated", body=body.strip("\n"), file=rel,
+        path=f"{day:%Y/%m/%d}/{slug}/", day=day,
+        source=_text(meta, "source"), credit=_text(meta, "credit"), author=_text(meta, "author"),
+        dateline=_text(meta, "dateline"), captured=captured[0].astimezone(timezone.utc) if captured else None,
+        themes=[str(t) for t in themes] if isinstance(themes, list) else [str(themes)],
+        story=_text(meta, "story"), summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
+        seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)])
+
+
+def load_posts(site) -> tuple[list[Post], list[str]]:
+    """Every entry in content/, newest first, and the warnings for those that cannot be shown."""
+    posts, warnings, seen_ids, seen_paths = [], [], {}, {}
+    root = site.content_dir
+    for path in sorted(root.rglob("*.md")) if root.is_dir() else []:
+        rel = path.relative_to(site.root).as_posix() if path.is_relative_to(site.root) else str(path)
+        try:
+            post = read_post(path, rel, site)
+        except EntryError as err:
+            warnings.append(f"{err}; the entry is left out of the site")
+            continue
+        except (OSError, UnicodeDecodeError) as err:
+            warnings.append(f"{rel}: cannot be read ({err}); the entry is left out of the site")
+            continue
+        if post.id in seen_ids:
+            warnings.append(f"{rel}: id {post.id} is also used by {seen_ids[post.id]}; this file is left out "
+                            "of the site. Give each entry its own id.")
+            continue
+        seen_ids[post.id] = rel
+        if post.path in seen_paths:     # two headlines with one slug on one day
+            post.path = f"{post.path[:-1]}-{post.id[:8]}/"
+        seen_paths[post.path] = rel
+        posts.append(post)
+    posts.sort(key=lambda p: (-p.published.timestamp(), p.id))
+    known = {t.slug for t in site.themes}
+    for post in posts:
+        unknown = [t for t in post.themes if t not in known]
+        if unknown:
+            warnings.append(f"{post.file}: theme {unknown[0]!r} is not defined in site.yaml; add it under "
+                            "themes, or remove it from the entry")
+            post.themes = [t for t in post.themes if t in known]
+    return posts, warnings
