@@ -7,10 +7,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load
-from .content import EntryError, Store, parse
-from .pipeline import normalize
-from .render.site import BuildError, build
-from .themes import Classifier, explain
+from .uptodate import CACHE_DIR, BuildState, inputs, now_ns, template_folders
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -46,6 +43,34 @@ def main(argv=None) -> int:
         return EXIT_USAGE
     if args.explain:
         return explain_entry(site, args.explain)
+    return build_site(site, Path(args.config))
+
+
+def build_site(site, config_path: Path) -> int:
+    """Normalize, then render; or nothing at all when nothing changed since the last build.
+    The build's modules are imported only when there is work: an up-to-date check stays instant."""
+    record = BuildState(site.root / CACHE_DIR)
+    last = record.fresh(inputs(site, config_path, template_folders(site)), site.output_dir)
+    if last is not None:
+        for warning in last["warnings"]:
+            log.warning("warning: %s", warning)
+        log.info("nothing changed since the last build: %s is up to date", site.output_dir)
+        return last["exit"]
+    started_ns = now_ns()
+    warnings = normalize_site(site)
+    rendered = render_site(site)
+    if rendered is None:
+        record.forget()
+        return EXIT_INPUT_ERRORS
+    warnings += rendered.warnings
+    code = EXIT_INPUT_ERRORS if warnings else EXIT_OK
+    record.save(started_ns, inputs(site, config_path, template_folders(site)), site.output_dir, rendered.files,
+                warnings, code)
+    return code
+
+
+def normalize_site(site) -> list[str]:
+    from .pipeline import normalize
     started = time.perf_counter()
     report = normalize(site)
     for warning in report.warnings:
@@ -62,28 +87,31 @@ def main(argv=None) -> int:
              time.perf_counter() - started)
     if sync.kept:
         log.info("kept as edited: %s", ", ".join(sync.kept))
-    rendered = render_site(site)
-    return EXIT_INPUT_ERRORS if report.warnings or not rendered else EXIT_OK
+    return list(report.warnings)
 
 
-def render_site(site) -> bool:
-    """Render output/; False when something the user wrote needs fixing (named above)."""
+def render_site(site):
+    """Render output/: its RenderReport, or None when the site could not be rendered (the error is
+    named above)."""
+    from .render.site import BuildError, build
     started = time.perf_counter()
     try:
         report = build(site)
     except BuildError as err:
         log.error("error: %s\nThe site was not rendered; %s was left as it was.", err, site.output_dir)
-        return False
+        return None
     for warning in report.warnings:
         log.warning("warning: %s", warning)
     log.info("rendered %d entries into %d pages: %d files written, %d unchanged, %d removed, in %.2f s",
              report.entries, report.pages, report.written, report.unchanged, report.removed,
              time.perf_counter() - started)
-    return not report.warnings
+    return report
 
 
 def explain_entry(site, wanted: str) -> int:
     """Print each theme's score and evidence for one entry of content/."""
+    from .content import EntryError, Store, parse
+    from .themes import Classifier, explain
     store = Store(site.content_dir)
     path = Path(wanted)
     if not path.is_file():

@@ -13,7 +13,6 @@ from .content import Store, SyncReport
 from .entries import build_entry
 from .ingest.dump import DumpResult, ingest
 from .ingest import boilerplate
-from . import stories
 from .merge import group
 from .themes import classify_all
 
@@ -122,6 +121,9 @@ def normalize(site: Site) -> NormalizeReport:
 def group_entries(site: Site, entries: list, existing_stories: dict[str, str]):
     """Set every entry's themes and story. The themes are found in worker processes while this
     process clusters the stories: the two do not depend on each other."""
+    if not entries:
+        return
+    from . import stories       # scikit-learn takes a second to import: only when there is work
     themes = classify_all([t.rules for t in site.themes if t.rules], [(e.title, e.body) for e in entries],
                           while_waiting=lambda: stories.assign(entries, existing_stories))
     for entry, found in zip(entries, themes):

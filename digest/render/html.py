@@ -1,13 +1,12 @@
 """The Jinja2 environment: the site's templates over the shipped ones, and the filters they use."""
 import json
 from datetime import timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
 import markupsafe
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+from ..uptodate import template_folders
 
 
 class TemplateError(Exception):
@@ -16,9 +15,7 @@ class TemplateError(Exception):
 
 def environment(site) -> jinja2.Environment:
     # A site's own templates/ first; any template it lacks comes from the shipped set.
-    folders = [str(site.templates_dir)]
-    if site.templates_dir.resolve() != SHIPPED_TEMPLATES:
-        folders.append(str(SHIPPED_TEMPLATES))
+    folders = [str(f) for f in template_folders(site)]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)

@@ -7,9 +7,9 @@ from . import html, search, sitemap
 from .markup import Cache, Renderer, key
 from .output import Output
 from .posts import load_posts
+from ..uptodate import CACHE_DIR, template_folders
 
 log = logging.getLogger("digest")
-CACHE_DIR = ".digest-cache"
 STATIC = "static"           # templates/static/** is copied to output/ as is
 
 
@@ -20,6 +20,7 @@ class RenderReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    files: list[str] = field(default_factory=list)     # every file of output/ this build made
     warnings: list[str] = field(default_factory=list)
 
 
@@ -30,7 +31,7 @@ class BuildError(Exception):
 def static_files(site) -> dict[str, bytes]:
     """templates/static/**, the site's files over the shipped ones of the same name."""
     files = {}
-    for folder in (html.SHIPPED_TEMPLATES / STATIC, site.templates_dir / STATIC):
+    for folder in reversed([f / STATIC for f in template_folders(site)]):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
@@ -76,5 +77,6 @@ def build(site) -> RenderReport:
         out.add(name, data)
     report.pages = len(pages)
     report.written, report.unchanged, report.removed = out.commit()
+    report.files = sorted(out.files)
     cache.save()
     return report
