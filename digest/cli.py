@@ -35,7 +35,8 @@ def main(argv=None) -> int:
     except SystemExit as exit_:
         return EXIT_OK if exit_.code in (0, None) else EXIT_USAGE
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    log.setLevel(level)         # our messages only: libraries keep their debug logs to themselves
     try:
         site = load(Path(args.config))
     except ConfigError as err:

@@ -40,6 +40,7 @@ class Site:
     feed_items: int = 50
     description: str = ""
     page_size: int = 20                      # entries per page of a theme page
+    search: bool = True                      # build the Pagefind search index and page
     templates_dir: Path = Path("templates")
 
     @property
@@ -147,6 +148,7 @@ def load(path: Path) -> Site:
     site.content_dir = root / str(norm.get("content", "content"))
     site.output_dir = root / str(doc.get("output", default="output"))
     site.templates_dir = root / str(doc.get("templates", default="templates"))
+    site.search = doc.get("search", default=True, kind=bool, what="true or false")
     site.page_size = doc.get("page_size", default=20, kind=int, what="a whole number")
     if site.page_size < 1:
         raise ConfigError(f"{doc.line('page_size')}: page_size must be at least 1, not {site.page_size}")

@@ -95,6 +95,8 @@ def normalize(site: Site) -> NormalizeReport:
         mtimes[result.name] = mtime
         articles.extend(result.articles)
     report.articles = len(articles)
+    if not files:
+        return report           # no dumps: nothing to write into content/ (the site still renders it)
 
     groups = group(articles)
     caps = captures(dumps, mtimes, site.captured, groups)

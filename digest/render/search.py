@@ -1,52 +1,68 @@
-"""The search index: Pagefind, fed one record per entry (headline + text), run offline at build time.
-The index is rebuilt only when the records change; otherwise the last one is reused from the cache."""
-import asyncio
+"""The search index: Pagefind (PyPI pagefind[bin]) indexes one small page per entry (headline and
+text) at build time, offline. It runs as a separate process while the site's pages are rendered,
+and only when the entries' text changed; otherwise the last index is reused from the cache."""
 import hashlib
-import re
+import html
 import shutil
+import subprocess
 from pathlib import Path
 
 BUNDLE = "pagefind"
-_TAGS = re.compile(r"<[^>]+>")
 
 
-def records(posts, base_path: str) -> list[dict]:
-    out = []
-    for post in posts:
-        text = _TAGS.sub(" ", post.html)
-        out.append({"url": base_path + post.path, "content": f"{post.title}\n{text}",
-                    "meta": {"title": post.title, "source": post.source or "", "date": post.day.isoformat()}})
-    return out
+class Indexer:
+    def __init__(self, posts, site, cache_dir: Path):
+        self.folder = cache_dir / "search"
+        self.language = (site.language.split("-")[0] or "en").lower()
+        self.docs = {post.path: _doc(post, self.language) for post in posts}
+        h = hashlib.sha256(self.language.encode())
+        for path in sorted(self.docs):
+            h.update(path.encode() + b"\0" + self.docs[path].encode("utf-8") + b"\0")
+        self.key = h.hexdigest()
+        self.process = None
+        self.error = None
+
+    def start(self):
+        """Start indexing in the background, unless the cached index is of these very entries."""
+        stamp = self.folder / ".key"
+        if stamp.exists() and stamp.read_text() == self.key and (self.folder / BUNDLE).is_dir():
+            return
+        shutil.rmtree(self.folder, ignore_errors=True)
+        site = self.folder / "site"
+        for path, doc in self.docs.items():
+            target = site / path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(doc, encoding="utf-8")
+        site.mkdir(parents=True, exist_ok=True)
+        try:
+            from pagefind_bin import get_executable
+            command = [str(get_executable())]
+        except ImportError:
+            self.error = "Pagefind is not installed (pip install -r requirements.txt); the search page will not work"
+            return
+        self.process = subprocess.Popen(
+            command + ["--site", str(site), "--output-path", str(self.folder / BUNDLE), "--force-language",
+                       self.language, "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def files(self) -> dict[str, bytes]:
+        """Wait for the index; its files by path below output/."""
+        if self.process is not None:
+            out, _ = self.process.communicate()
+            if self.process.returncode != 0:
+                self.error = f"Pagefind failed ({self.process.returncode}): {out.strip()[-500:]}"
+                return {}
+            shutil.rmtree(self.folder / "site", ignore_errors=True)
+            (self.folder / ".key").write_text(self.key)
+        root = self.folder / BUNDLE
+        if not root.is_dir():
+            return {}
+        return {f"{BUNDLE}/{p.relative_to(root).as_posix()}": p.read_bytes()
+                for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _key(recs: list[dict], language: str) -> str:
-    h = hashlib.sha256(language.encode())
-    for r in recs:
-        h.update(repr((r["url"], r["content"], sorted(r["meta"].items()))).encode("utf-8"))
-    return h.hexdigest()
-
-
-async def _index(recs: list[dict], language: str, folder: Path):
-    from pagefind.index import IndexConfig, PagefindIndex
-    config = IndexConfig(output_path=str(folder), force_language=language)
-    async with PagefindIndex(config) as index:
-        for start in range(0, len(recs), 200):
-            await asyncio.gather(*(index.add_custom_record(url=r["url"], content=r["content"], language=language,
-                                                           meta=r["meta"]) for r in recs[start:start + 200]))
-
-
-def bundle(posts, site, cache_dir: Path) -> dict[str, bytes]:
-    """Files of the search bundle, by path below output/."""
-    recs = records(posts, site.base_path)
-    language = site.language.split("-")[0] or "en"
-    key = _key(recs, language)
-    folder = cache_dir / "search"
-    stamp = folder / ".key"
-    if not (stamp.exists() and stamp.read_text() == key):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        asyncio.run(_index(recs, language, folder.resolve() / BUNDLE))
-        stamp.write_text(key)
-    root = folder / BUNDLE
-    return {f"{BUNDLE}/{p.relative_to(root).as_posix()}": p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+def _doc(post, language: str) -> str:
+    """What search sees of an entry: its headline (the result's title) and its text."""
+    title = html.escape(post.title)
+    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1>{post.html}</body></html>")

@@ -1,11 +1,13 @@
 """Render: content/ + site.yaml + templates/ → output/."""
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 
 from . import html, search, sitemap
 from .markup import Cache, Renderer, key
 from .output import Output
+from ..parallel import fork_map
 from .posts import load_posts
 from ..uptodate import CACHE_DIR, template_folders
 
@@ -28,6 +30,18 @@ class BuildError(Exception):
     """The site could not be rendered; output/ was left as it was. str() names the file and line."""
 
 
+class Stopwatch:
+    """Time per stage, in the -v log."""
+
+    def __init__(self):
+        self.last = time.perf_counter()
+
+    def lap(self, what: str):
+        now = time.perf_counter()
+        log.debug("  %s: %.2f s", what, now - self.last)
+        self.last = now
+
+
 def static_files(site) -> dict[str, bytes]:
     """templates/static/**, the site's files over the shipped ones of the same name."""
     files = {}
@@ -39,44 +53,78 @@ def static_files(site) -> dict[str, bytes]:
     return files
 
 
+def _markdown(posts) -> list[str]:
+    renderer = Renderer()
+    return [renderer(post.body) for post in posts]
+
+
 def render_markdown(posts, cache: Cache):
-    renderer = None
+    """Every post's body as safe HTML: from the cache, else rendered (in parallel when many)."""
+    todo = []
     for post in posts:
-        k = key(post.body)
-        post.html = cache.get(k)
+        post.html = cache.get(key(post.body))
         if post.html is None:
-            renderer = renderer or Renderer()
-            post.html = renderer(post.body)
-            cache.put(k, post.html)
+            todo.append(post)
+    for post, text in zip(todo, fork_map(_markdown, todo)):
+        post.html = text
+        cache.put(key(post.body), text)
+
+
+_render_job: dict = {}
+
+
+def _pages(pages) -> list[tuple[str, bytes]]:
+    env, common = _render_job["env"], _render_job["common"]
+    out = []
+    for page in pages:
+        text = html.render(env, page.template, {**common, **page.context, "page": page})
+        out.append((page.out, text.encode("utf-8")))
+    return out
 
 
 def build(site) -> RenderReport:
+    clock = Stopwatch()
     report = RenderReport()
     cache_dir = site.root / CACHE_DIR
     posts, report.warnings = load_posts(site)
     report.entries = len(posts)
     cache = Cache(cache_dir / "html.pickle")
+    clock.lap("read entries")
     render_markdown(posts, cache)
+    clock.lap("markdown")
+    indexer = search.Indexer(posts, site, cache_dir) if site.search else None
+    if indexer:
+        indexer.start()         # Pagefind works in its own process while the pages render
+    clock.lap("search index started")
 
-    env = html.environment(site)
     statics = static_files(site)
-    common = {"site": site, "themes": site.themes, "theme_by_slug": {t.slug: t for t in site.themes},
-              "assets": {name: hashlib.sha256(data).hexdigest()[:10]
-                                                              for name, data in statics.items()}}
-    out = Output(site.output_dir, cache_dir)
+    _render_job["env"] = html.environment(site)
+    _render_job["common"] = {"site": site, "themes": site.themes, "theme_by_slug": {t.slug: t for t in site.themes},
+                             "assets": {name: hashlib.sha256(data).hexdigest()[:10] for name, data in statics.items()}}
     pages = sitemap.pages(site, posts)
-    for page in pages:
-        try:
-            text = html.render(env, page.template, {**common, **page.context, "page": page})
-        except html.TemplateError as err:
-            raise BuildError(str(err)) from None
-        out.add(page.out, text.encode("utf-8"))
+    try:
+        rendered = fork_map(_pages, pages)
+    except html.TemplateError as err:
+        if indexer and indexer.process:
+            indexer.process.kill()
+        raise BuildError(str(err)) from None
+    finally:
+        _render_job.clear()
+    clock.lap("pages")
+    out = Output(site.output_dir, cache_dir)
+    for name, data in rendered:
+        out.add(name, data)
     for name, data in statics.items():
         out.add(name, data)
-    for name, data in search.bundle(posts, site, cache_dir).items():
-        out.add(name, data)
+    if indexer:
+        for name, data in indexer.files().items():
+            out.add(name, data)
+        clock.lap("search index")
+        if indexer.error:
+            report.warnings.append(f"search: {indexer.error}")
     report.pages = len(pages)
     report.written, report.unchanged, report.removed = out.commit()
     report.files = sorted(out.files)
+    clock.lap("write")
     cache.save()
     return report

@@ -120,7 +120,8 @@ def pages(site, posts: list[Post]) -> list[Page]:
         url = f"sources/{source.slug}/"
         out.append(Page(url + "index.html", "source.html", {"source": source}, url,
                         tuple(p.id for p in source.posts)))
-    out.append(Page("search/index.html", "search.html", {}, "search/"))
+    if site.search:
+        out.append(Page("search/index.html", "search.html", {}, "search/"))
     out.append(Page("404.html", "404.html", {}))
     urls = [(p.url, None) for p in out if p.url is not None and p.template != "entry.html"]
     urls += [(p.path, p) for p in posts]
