@@ -1,0 +1,85 @@
+"""What readers see, in headless Chromium: no axe-core violations and no horizontal scrolling at phone
+and desktop widths, search that finds entries, pages that work without JavaScript, dark and print."""
+import re
+
+import pytest
+
+from browser import axe_violations, chromium, needs_browser, serve
+from site_helpers import build_site_copy
+
+pytestmark = needs_browser()
+WIDTHS = (375, 1280)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    # Served from a sub-path, as a site on a shared host is: every link must still work.
+    return build_site_copy(tmp_path_factory.mktemp("browser"), base_url="http://127.0.0.1/news/")
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    entry = sorted((site / "output").glob("20*/*/*/*/index.html"))[0]
+    return {"front": "", "theme": "themes/japan/", "entry": entry.parent.relative_to(site / "output").as_posix() + "/",
+            "archive": "archive/", "search": "search/"}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_axe_violations_and_no_horizontal_scroll(site, pages, width):
+    with serve(site / "output", "/news/") as base, chromium() as browser:
+        for scheme in ("light", "dark"):
+            page = browser.new_page(viewport={"width": width, "height": 800}, color_scheme=scheme)
+            for name, path in pages.items():
+                response = page.goto(base + path)
+                assert response.status == 200, (name, path)
+                if name == "search":
+                    page.wait_for_selector(".pagefind-ui__search-input")
+                assert axe_violations(page) == [], (name, width, scheme)
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, (name, width, f"{overflow}px of horizontal scrolling")
+            page.close()
+
+
+def test_search_finds_an_entry_by_a_word_of_its_text(site):
+    entry = sorted((site / "output").glob("20*/*/*/*/index.html"))[0]
+    text = entry.read_text(encoding="utf-8")
+    title = re.search(r"<h1>(.*?)</h1>", text).group(1)
+    word = max(re.findall(r"[A-Za-z]{6,}", title), key=len)
+    with serve(site / "output", "/news/") as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "search/")
+        page.fill(".pagefind-ui__search-input", word)
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+        links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+        want = base + entry.parent.relative_to(site / "output").as_posix() + "/"
+        assert want in links
+        assert page.goto(want).status == 200
+
+
+def test_every_page_works_without_javascript(site, pages):
+    with serve(site / "output", "/news/") as base, chromium() as browser:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base)
+        assert page.locator("#top-stories").is_visible()
+        first = page.locator(".card h3 a").first
+        headline = first.inner_text()
+        first.click()
+        assert page.locator("h1").inner_text() == headline
+        page.goto(base + "search/")
+        assert "Search needs JavaScript" in page.inner_text("main")
+        assert page.goto(base + "no/such/page/").status == 404
+        assert page.locator("h1").inner_text() == "Page not found"
+        page.locator("main a", has_text="The archive").click()
+        assert page.url == base + "archive/"
+
+
+def test_dark_scheme_and_print_style(site, pages):
+    with serve(site / "output", "/news/") as base, chromium() as browser:
+        page = browser.new_page(color_scheme="dark")
+        page.goto(base + pages["entry"])
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert sum(map(int, re.findall(r"\d+", background)[:3])) < 150, background
+        page.emulate_media(media="print")
+        assert not page.locator(".masthead nav").is_visible()
+        assert page.locator("article.entry h1").is_visible()

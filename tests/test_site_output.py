@@ -1,0 +1,94 @@
+"""output/ is deterministic, written only where bytes changed, and never left broken by a failed build."""
+import os
+import shutil
+import time
+
+from conftest import ROOT, run_build, snapshot
+from site_helpers import build_site_copy
+
+
+def inodes(folder):
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_two_builds_in_two_places_are_byte_identical_and_hold_no_path_or_clock(tmp_path):
+    a = build_site_copy(tmp_path / "a")
+    time.sleep(1.1)                         # a different wall clock for the second build
+    b = build_site_copy(tmp_path / "b")
+    first, second = snapshot(a / "output"), snapshot(b / "output")
+    assert first == second
+    assert any(name.startswith("pagefind/") for name in first)
+    today = time.strftime("%Y-%m-%d").encode()
+    for name, data in first.items():
+        assert str(tmp_path).encode() not in data, name
+        assert str(ROOT).encode() not in data, name
+        assert today not in data, name
+
+
+def test_unchanged_files_are_not_rewritten_and_an_edit_rewrites_only_what_shows_it(tmp_path):
+    site = build_site_copy(tmp_path)
+    out = site / "output"
+    before = inodes(out)
+    (site / "output" / "index.html").touch()            # the up-to-date check sees output/ changed
+    before["index.html"] = inodes(out)["index.html"]
+    assert run_build(site, "-q").returncode == 0
+    assert inodes(out) == before                        # rebuilt, yet not one file rewritten
+    entry = sorted((site / "content").glob("*.md"))[0]
+    entry.write_text(entry.read_text(encoding="utf-8") + "\nAn editor's added paragraph.\n", encoding="utf-8")
+    assert run_build(site, "-q").returncode == 0
+    after = inodes(out)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert any(name.endswith("/index.html") and name.count("/") == 4 for name in changed)   # its page
+    assert any(name.startswith("pagefind/") for name in changed)                           # the search index
+    assert "archive/index.html" not in changed and "404.html" not in changed and "style.css" not in changed
+
+
+def test_a_failed_build_leaves_the_previous_output_in_place(site_dir):
+    assert run_build(site_dir, "-q").returncode == 0
+    before = snapshot(site_dir / "output")
+    (site_dir / "templates").mkdir()
+    shutil.copy(ROOT / "templates" / "entry.html", site_dir / "templates" / "entry.html")
+    broken = (site_dir / "templates" / "entry.html").read_text().replace("{% endblock %}", "{% endblok %}", 1)
+    (site_dir / "templates" / "entry.html").write_text(broken)
+    result = run_build(site_dir)
+    assert result.returncode == 1
+    assert "templates/entry.html:" in result.stderr and "was left as it was" in result.stderr
+    assert snapshot(site_dir / "output") == before
+
+
+def test_a_bad_entry_is_named_and_the_rest_is_built(site_dir):
+    assert run_build(site_dir, "-q").returncode == 0
+    entry = sorted((site_dir / "content").glob("*.md"))[0]
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("published: '", "published: 'not a time "), encoding="utf-8")
+    result = run_build(site_dir, "-q")
+    assert result.returncode == 1
+    line = next(n for n, l in enumerate(entry.read_text().splitlines(), 1) if l.startswith("published:"))
+    assert f"content/{entry.name}:{line}: 'published' must be a time" in result.stderr
+    pages = list((site_dir / "output").glob("20*/*/*/*/index.html"))
+    assert len(pages) == len(list((site_dir / "content").glob("*.md"))) - 1
+
+
+def test_files_of_removed_entries_are_removed(site_dir):
+    assert run_build(site_dir, "-q").returncode == 0
+    pages = set((site_dir / "output").glob("20*/*/*/*/index.html"))
+    entry = sorted((site_dir / "content").glob("*.md"))[0]
+    entry.unlink()
+    assert run_build(site_dir, "-q").returncode == 0
+    gone = pages - set((site_dir / "output").glob("20*/*/*/*/index.html"))
+    assert len(gone) == 1 and not next(iter(gone)).parent.exists()
+
+
+def test_nothing_changed_means_nothing_done_but_a_change_anywhere_is_seen(site_dir):
+    assert run_build(site_dir, "-q").returncode == 0
+    time.sleep(1.1)                                     # past the guard for files changed during a build
+    assert run_build(site_dir, "-q").returncode == 0    # may redo once: normalize wrote content/ meanwhile
+    time.sleep(1.1)
+    result = run_build(site_dir)
+    assert "nothing changed since the last build" in result.stderr
+    (site_dir / "output" / "404.html").unlink()         # a damaged output/ is never vouched for
+    result = run_build(site_dir)
+    assert "rendered" in result.stderr and (site_dir / "output" / "404.html").is_file()
+    os.utime(site_dir / "site.yaml")
+    assert "rendered" in run_build(site_dir).stderr
