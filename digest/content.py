@@ -47,7 +47,7 @@ def markdown_paragraph(paragraph: str) -> str:
     m = re.match(r"^(\d{1,9})([.)])(\s)", paragraph)
     if m:
         return f"{m[1]}\\{m[2]}{paragraph[m.end(2):]}"
-    if re.match(r"^(?:#{1,6}(?:\s|$)|>|[-+](?:\s|$)|={3,}|-{3,}|~{3,})", paragraph):
+    if re.match(r"^(?:#|>|[-+](?:\s|$)|-{3,})", paragraph):
         return "\\" + paragraph
     return paragraph
 

@@ -83,3 +83,26 @@ def test_no_editor_change_is_ever_lost(tmp_path_factory, edits):
         ids = {parse(p.read_text(), p)[0]["id"] for p in content.glob("*.md")}
         assert not ids & deleted
     assert Store(content).warnings == []
+
+
+MARKDOWN_SYNTAX = st.lists(st.sampled_from(list("ab 1.)#>-+*_`[]()!<>&;\\|=~:/") + ["&amp;", "&#39;", "<script>",
+                                                                                     "javascript:", "  "]),
+                           max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(MARKDOWN_SYNTAX, st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=60)))
+def test_dump_text_written_as_markdown_renders_as_exactly_that_text(text):
+    """Whatever characters a dump holds, its paragraph shows as those characters (one <p>, no markup).
+    (Control characters never get this far: the reader drops them.)"""
+    import html
+    import markdown
+    from digest.content import markdown_paragraph
+    paragraph = " ".join(text.split())
+    if not paragraph:
+        return
+    rendered = markdown.markdown(markdown_paragraph(paragraph))
+    assert rendered.startswith("<p>") and rendered.endswith("</p>"), (paragraph, rendered)
+    inner = rendered[3:-4]
+    assert "<" not in inner.replace("&lt;", "")
+    assert html.unescape(inner) == paragraph
