@@ -5,7 +5,6 @@ file is written only when its bytes differ from what is there (by temporary file
 reader never sees half a file), and files an earlier build wrote that this build no longer makes
 are removed. A build that fails therefore leaves the previous output/ exactly as it was.
 """
-import contextlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +49,7 @@ class Output:
             changed = [rel for rel, same in zip(paths, pool.map(self._same, paths.items())) if not same]
             folders = sorted({os.path.dirname(paths[rel]) for rel in changed})
             list(pool.map(lambda folder: os.makedirs(folder, exist_ok=True), folders))
-            list(pool.map(lambda rel: _replace(paths[rel], self.files[rel]), changed))
+            list(pool.map(lambda rel: write_atomic(Path(paths[rel]), self.files[rel], make_parent=False), changed))
         written, unchanged = len(changed), len(self.files) - len(changed)
         for rel in self._previous():
             if rel not in self.files:
@@ -69,19 +68,6 @@ class Output:
 def _read(path: str) -> bytes:
     with open(path, "rb") as f:
         return f.read()
-
-
-def _replace(path: str, data: bytes):
-    """Write by temporary file and rename: a reader sees the old file or the new one, never half."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _prune(folder: Path, root: Path):
