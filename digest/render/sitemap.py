@@ -20,7 +20,6 @@ class Page:
     template: str
     context: dict = field(default_factory=dict)
     url: str | None = None      # path below base_url; None for files outside the sitemap
-    posts: tuple = ()           # ids of the entries this page shows (what an edit re-renders)
 
 
 @dataclass
@@ -86,10 +85,9 @@ def pages(site, posts: list[Post]) -> list[Page]:
     top = top_stories(posts)
     sections = [(themes[slug], by_theme[slug][:THEME_SECTION], len(by_theme[slug])) for slug in themes]
     chart = coverage_chart(site.themes, by_theme, days[0] if days else None, CHART_DAYS)
-    shown = {p.id for p in top} | {p.id for _, ps, _ in sections for p in ps}
     out.append(Page("index.html", "index.html", {"top": top, "sections": sections, "chart": chart,
                                                  "latest": posts[:20] if not site.themes else []},
-                    "", tuple(sorted(shown | {p.id for p in posts[:20]}))))
+                    ""))
 
     size = site.page_size
     for slug, theme in themes.items():
@@ -103,23 +101,21 @@ def pages(site, posts: list[Post]) -> list[Page]:
                      "next": f"themes/{slug}/page/{n + 1}/" if n < count else None}
             out.append(Page(url + "index.html", "theme.html",
                             {"theme": theme, "posts": chunk, "pager": pager, "total": len(members)},
-                            url, tuple(p.id for p in chunk)))
+                            url))
 
     for post in posts:
         out.append(Page(post.path + "index.html", "entry.html", {"post": post},
-                        post.path, (post.id,) + tuple(p.id for p in post.others)))
+                        post.path))
 
     out.append(Page("archive/index.html", "archive.html",
                     {"days": [(d, len(by_day[d])) for d in days]}, "archive/"))
     for d in days:
         url = f"{d:%Y/%m/%d}/"
-        out.append(Page(url + "index.html", "day.html", {"day": d, "posts": by_day[d]}, url,
-                        tuple(p.id for p in by_day[d])))
+        out.append(Page(url + "index.html", "day.html", {"day": d, "posts": by_day[d]}, url))
     out.append(Page("sources/index.html", "sources.html", {"sources": outlets}, "sources/"))
     for source in outlets:
         url = f"sources/{source.slug}/"
-        out.append(Page(url + "index.html", "source.html", {"source": source}, url,
-                        tuple(p.id for p in source.posts)))
+        out.append(Page(url + "index.html", "source.html", {"source": source}, url))
     if site.search:
         out.append(Page("search/index.html", "search.html", {}, "search/"))
     out.append(Page("404.html", "404.html", {}))
