@@ -10,7 +10,6 @@ Entries are found by the `id` in their front matter, so renaming a file is safe.
 """
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
+from .files import write_atomic
 from .model import Entry
 
 STATE_FILE = ".normalize-state.json"
@@ -85,21 +85,6 @@ def parse(text: str, path: Path) -> tuple[dict, str]:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def write_atomic(path: Path, data: bytes, make_parent: bool = True):
-    """Write via a temporary file and rename, so a crash never leaves half a file and a reader sees
-    the old file or the new one. (open() gives the usual mode for the user's umask.)"""
-    if make_parent:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @dataclass

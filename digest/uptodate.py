@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .files import write_atomic
 
 CACHE_DIR = ".digest-cache"     # beside site.yaml: what builds keep for later builds (never in output/)
 STATE = "build-state.json"
@@ -85,10 +86,7 @@ class BuildState:
         state = {"version": __version__, "started_ns": started_ns,
                  "inputs": {k: list(v) for k, v in current_inputs.items()},
                  "outputs": recorded, "warnings": list(warnings), "exit": code}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        tmp.replace(self.path)
+        write_atomic(self.path, json.dumps(state).encode("utf-8"))
 
     def forget(self):
         self.path.unlink(missing_ok=True)

@@ -7,6 +7,8 @@ import pickle
 import markdown
 import nh3
 
+from ..files import write_atomic
+
 TAGS = {"p", "a", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "code", "pre", "h2", "h3", "h4",
         "h5", "h6", "hr", "br", "sub", "sup", "abbr", "q", "cite", "figure", "figcaption", "table", "thead",
         "tbody", "tr", "th", "td"}
@@ -55,8 +57,4 @@ class Cache:
         if not self.dirty and len(self.used) == len(self.data):
             return
         self.data = {k: v for k, v in self.data.items() if k in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(self.data, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        write_atomic(self.path, pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL))

@@ -10,10 +10,10 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..content import write_atomic
+from ..files import write_atomic
 
-MANIFEST = "output-manifest.json"
-IO_THREADS = 8       # in the cache folder, never in output/
+MANIFEST = "output-manifest.json"     # in the cache folder, never in output/
+IO_THREADS = 8
 
 
 class Output:
@@ -60,7 +60,6 @@ class Output:
                 except OSError:
                     continue
                 _prune(path.parent, self.root)
-        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.manifest_path, json.dumps({"files": sorted(self.files)}, indent=0).encode())
         return written, unchanged, removed
 

@@ -62,12 +62,13 @@ def render_markdown(posts, cache: Cache):
     """Every post's body as safe HTML: from the cache, else rendered (in parallel when many)."""
     todo = []
     for post in posts:
-        post.html = cache.get(key(post.body))
+        k = key(post.body)
+        post.html = cache.get(k)
         if post.html is None:
-            todo.append(post)
-    for post, text in zip(todo, fork_map(_markdown, todo)):
+            todo.append((k, post))
+    for (k, post), text in zip(todo, fork_map(_markdown, [post for _, post in todo])):
         post.html = text
-        cache.put(key(post.body), text)
+        cache.put(k, text)
 
 
 _render_job: dict = {}

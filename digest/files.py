@@ -1,0 +1,18 @@
+"""Writing files safely; a module of its own so the up-to-date check can use it without the rest."""
+import os
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes, make_parent: bool = True):
+    """Write via a temporary file and rename, so a crash never leaves half a file and a reader sees
+    the old file or the new one. (open() gives the usual mode for the user's umask.)"""
+    if make_parent:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
