@@ -10,6 +10,11 @@ import yaml
 from .themes import Rules
 
 
+# RFC 4151's taggingEntity: a DNS name or e-mail address, a comma, a date (year, month or day).
+TAG_AUTHORITY = re.compile(r"(?:[\w.+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?,\d{4}(?:-\d{2}(?:-\d{2})?)?",
+                           re.ASCII)
+
+
 class ConfigError(Exception):
     """A problem in site.yaml the user must fix; str() is the message to print."""
 
@@ -38,6 +43,10 @@ class Site:
     captured: dict[str, datetime] = field(default_factory=dict)   # dump name → pinned capture time
     themes: list[Theme] = field(default_factory=list)
     feed_items: int = 50
+    feed_ttl: int = 60                       # minutes a reader may cache a feed
+    # The tag: URI authority of feed item ids: a domain (or e-mail) you own and a date. Set once and
+    # never changed: readers know entries by it. Not taken from base_url, so moving the site keeps ids.
+    feed_id_authority: str = "localhost,2025"
     description: str = ""
     page_size: int = 20                      # entries per page of a theme page
     search: bool = True                      # build the Pagefind search index and page
@@ -191,4 +200,13 @@ def load(path: Path) -> Site:
     if items < 1:
         raise ConfigError(f"{doc.line('feeds', 'items')}: feeds.items must be at least 1, not {items}")
     site.feed_items = items
+    ttl = doc.get("feeds", "ttl", default=60, kind=int, what="a whole number of minutes")
+    if ttl < 1:
+        raise ConfigError(f"{doc.line('feeds', 'ttl')}: feeds.ttl must be at least 1 (minutes), not {ttl}")
+    site.feed_ttl = ttl
+    authority = str(doc.get("feeds", "id_authority", default=site.feed_id_authority))
+    if not TAG_AUTHORITY.fullmatch(authority):
+        raise ConfigError(f"{doc.line('feeds', 'id_authority')}: feeds.id_authority must be a domain you own "
+                          f"and a date, such as example.org,2025 or you@example.org,2025-07-01; not {authority!r}")
+    site.feed_id_authority = authority
     return site

@@ -13,6 +13,8 @@ TAGS = {"p", "a", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "cod
         "h5", "h6", "hr", "br", "sub", "sup", "abbr", "q", "cite", "figure", "figcaption", "table", "thead",
         "tbody", "tr", "th", "td"}
 ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener"
 
 
 class Renderer:
@@ -22,8 +24,7 @@ class Renderer:
     def __call__(self, text: str) -> str:
         html = self._md.reset().convert(text)
         html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")    # the page's h1 is the headline
-        return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                         link_rel="nofollow noopener")
+        return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL)
 
 
 def key(text: str) -> str:

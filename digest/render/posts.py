@@ -30,6 +30,7 @@ class Post:
     author: str | None = None
     dateline: str | None = None
     captured: datetime | None = None
+    updated: datetime | None = None         # set by an editor who changed the entry; never by the machine
     themes: list[str] = field(default_factory=list)
     story: str | None = None
     summary: str | None = None
@@ -97,6 +98,16 @@ def read_post(path: Path, rel: str, site) -> Post:
     # A day-precision time is a calendar day: file it under the day as written, in any zone.
     day = published.date() if precision == "day" else published.astimezone(zone).date()
     captured = _time(meta.get("captured"), default_zone)
+    updated = None
+    if meta.get("updated") is not None:
+        when = _time(meta["updated"], default_zone)
+        if when is None:
+            raise EntryError(f"{rel}:{_line(text, 'updated')}: 'updated' must be a time such as "
+                             f"2025-07-13T10:00:00+00:00, not {meta['updated']!r}")
+        updated = when[0].astimezone(timezone.utc)
+        if updated < published:
+            raise EntryError(f"{rel}:{_line(text, 'updated')}: 'updated' ({meta['updated']}) is before "
+                             f"'published' ({meta.get('published')}); an entry is changed after it is published")
     slug = slugify(str(meta.get("slug") or path.stem), max_length=80, word_boundary=True) or "entry"
     themes = meta.get("themes") or []
     seen_in = meta.get("seen_in") or []
@@ -106,6 +117,7 @@ def read_post(path: Path, rel: str, site) -> Post:
         path=f"{day:%Y/%m/%d}/{slug}/", day=day,
         source=_text(meta, "source"), credit=_text(meta, "credit"), author=_text(meta, "author"),
         dateline=_text(meta, "dateline"), captured=captured[0].astimezone(timezone.utc) if captured else None,
+        updated=updated,
         themes=[str(t) for t in themes] if isinstance(themes, list) else [str(themes)],
         story=_text(meta, "story"), summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
         seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)])

@@ -4,7 +4,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from . import html, search, sitemap
+from . import feeds, html, search, sitemap
 from .markup import Cache, Renderer, key
 from .output import Output
 from ..parallel import fork_map
@@ -99,9 +99,12 @@ def build(site) -> RenderReport:
     clock.lap("search index started")
 
     statics = static_files(site)
+    feed_sets = feeds.feed_sets(site, posts)
     _render_job["env"] = html.environment(site)
     _render_job["common"] = {"site": site, "themes": site.themes, "theme_by_slug": {t.slug: t for t in site.themes},
-                             "assets": {name: hashlib.sha256(data).hexdigest()[:10] for name, data in statics.items()}}
+                             "assets": {name: hashlib.sha256(data).hexdigest()[:10] for name, data in statics.items()},
+                             "feeds": feed_sets, "site_feed": feed_sets[0],
+                             "feed_by_slug": {f.slug: f for f in feed_sets if f.slug}}
     pages = sitemap.pages(site, posts)
     try:
         rendered = fork_map(_pages, pages)
@@ -115,6 +118,9 @@ def build(site) -> RenderReport:
     out = Output(site.output_dir, cache_dir)
     for name, data in rendered:
         out.add(name, data)
+    for name, data in feeds.files(site, feed_sets).items():
+        out.add(name, data)
+    clock.lap("feeds")
     for name, data in statics.items():
         out.add(name, data)
     if indexer:

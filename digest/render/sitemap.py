@@ -116,6 +116,7 @@ def pages(site, posts: list[Post]) -> list[Page]:
     for source in outlets:
         url = f"sources/{source.slug}/"
         out.append(Page(url + "index.html", "source.html", {"source": source}, url))
+    out.append(Page("feeds/index.html", "feeds.html", {}, "feeds/"))
     if site.search:
         out.append(Page("search/index.html", "search.html", {}, "search/"))
     out.append(Page("404.html", "404.html", {}))

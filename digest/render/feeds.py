@@ -1,0 +1,205 @@
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1, for the whole site and for each theme.
+
+feedgen writes the XML, used with care: it stamps now() on any date left unset, so every date is
+set (the feed's is its newest item's: two builds give the same bytes); the RSS channel <link> is the
+last link added, so the self link goes first; 1.0.0 drops rel and type from Atom entry links, so a
+small entry extension puts them back; items are sorted here and added in that order. JSON Feed is
+plain JSON.
+
+An item's id is a tag: URI made from the entry's stable `id` and the site's `feeds.id_authority`,
+the same in every feed and every format, and unchanged by rebuilds, slug edits or a new base_url.
+"""
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+import nh3
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+
+from .markup import ATTRIBUTES, LINK_REL, TAGS, URL_SCHEMES
+from .posts import Post
+
+FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)     # the date of a feed with no items: never the clock
+# Characters XML 1.0 does not allow (C0 controls but tab and newlines, lone surrogates, U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+@dataclass
+class FeedSet:
+    """One feed in three formats: the whole site (slug "") or one theme."""
+    slug: str
+    title: str
+    description: str
+    page: str               # the page the feed follows, below base_url ("" or "themes/japan/")
+    folder: str             # where its files go, below base_url
+    posts: list[Post]
+
+    def path(self, kind: str) -> str:
+        return self.folder + FILES[kind]
+
+    @property
+    def links(self) -> list[tuple[str, str, str]]:
+        """(format name, media type, path) for autodiscovery and the feeds page."""
+        return [(NAMES[k], TYPES[k], self.path(k)) for k in FILES]
+
+
+def feed_sets(site, posts: list[Post]) -> list[FeedSet]:
+    """The site's feed and each theme's; items newest first, at most feeds.items of them."""
+    limit = site.feed_items
+    sets = [FeedSet("", site.title, site.description or f"The latest entries of {site.title}.", "", "",
+                    posts[:limit])]
+    for theme in site.themes:
+        members = [p for p in posts if theme.slug in p.themes][:limit]
+        sets.append(FeedSet(theme.slug, f"{site.title}: {theme.name}",
+                            theme.description or f"The latest {theme.name} entries of {site.title}.",
+                            f"themes/{theme.slug}/", f"themes/{theme.slug}/", members))
+    return sets
+
+
+def tag_uri(site, name: str) -> str:
+    """tag:authority,date:name (RFC 4151), name percent-encoded where a tag URI needs it."""
+    return f"tag:{site.feed_id_authority}:{quote(name, safe=':@!$&()*+,;=-._~/')}"
+
+
+def authors(post: Post) -> list[str]:
+    """Who is credited: the byline, the outlet that published it first, the outlet it was seen in."""
+    names = []
+    for name in (post.author, post.credit, post.source):
+        if name and name not in names:
+            names.append(xml_text(name))
+    return names
+
+
+class Item:
+    """What every format says about one entry, worked out once per build."""
+
+    def __init__(self, site, post: Post, theme_names: dict[str, str]):
+        url = site.base_url + post.path
+        self.post = post
+        self.id = tag_uri(site, post.id)
+        self.url = url
+        self.title = xml_text(post.title)
+        self.summary = xml_text(post.summary or post.title)
+        self.published = post.published
+        self.updated = post.updated        # None unless an editor changed the entry
+        self.authors = authors(post)
+        self.tags = [(slug, theme_names[slug]) for slug in post.themes if slug in theme_names]
+        # The sanitized body again, with relative links made absolute: a feed has no page to be relative to.
+        self.html = xml_text(nh3.clean(post.html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                                       link_rel=LINK_REL, url_relative=("rewrite_with_base", url)))
+
+    @property
+    def last_change(self) -> datetime:
+        return self.updated or self.published
+
+
+def items(site, posts: list[Post]) -> dict[str, Item]:
+    names = {t.slug: t.name for t in site.themes}
+    return {post.id: Item(site, post, names) for post in posts}
+
+
+def _newest(entries: list[Item]) -> datetime:
+    return max((i.last_change for i in entries), default=EPOCH)
+
+
+class _EntryLinks(BaseEntryExtension):
+    """feedgen 1.0.0 writes Atom entry links without rel and type (it reads them from the new XML
+    element instead of the link's data); put them back."""
+
+    def extend_atom(self, entry):
+        for link in entry.iter("{http://www.w3.org/2005/Atom}link", "link"):
+            link.set("rel", "alternate")
+            link.set("type", "text/html")
+        return entry
+
+
+def _generator(site, feed: FeedSet, entries: list[Item], kind: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.register_extension("entry_links", BaseExtension, _EntryLinks, atom=True, rss=False)
+    fg.id(tag_uri(site, "feed/" + feed.slug if feed.slug else "feed"))
+    fg.title(xml_text(feed.title))
+    fg.description(xml_text(feed.description))
+    fg.subtitle(xml_text(feed.description))
+    fg.author(name=xml_text(site.title))
+    fg.language(site.language)
+    # The self link first: the RSS channel <link> is the last link added.
+    fg.link(href=site.base_url + feed.path(kind), rel="self", type=TYPES[kind])
+    fg.link(href=site.base_url + feed.page, rel="alternate", type="text/html")
+    fg.updated(_newest(entries))
+    fg.lastBuildDate(_newest(entries))
+    fg.ttl(site.feed_ttl)
+    for item in entries:        # newest first, as sorted by the caller
+        fe = fg.add_entry(order="append")
+        fe.id(item.id)
+        fe.guid(item.id, permalink=False)
+        fe.title(item.title)
+        fe.link(href=item.url, rel="alternate", type="text/html")
+        fe.published(item.published)
+        fe.updated(item.last_change)
+        # RSS <description> and Atom <summary type="html"> are HTML: the plain summary, escaped.
+        fe.summary(html.escape(item.summary, quote=False), type="html")
+        fe.content(item.html, type="html")
+        for name in item.authors:
+            fe.author(name=name)
+        if item.authors:
+            fe.dc.dc_creator(item.authors)
+        for slug, name in item.tags:
+            fe.category(term=slug, label=xml_text(name))
+    return fg
+
+
+def rss(site, feed: FeedSet, entries: list[Item]) -> bytes:
+    return _generator(site, feed, entries, "rss").rss_str(pretty=True)
+
+
+def atom(site, feed: FeedSet, entries: list[Item]) -> bytes:
+    return _generator(site, feed, entries, "atom").atom_str(pretty=True)
+
+
+def json_feed(site, feed: FeedSet, entries: list[Item]) -> bytes:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": site.base_url + feed.page,
+        "feed_url": site.base_url + feed.path("json"),
+        "description": feed.description,
+        "language": site.language,
+        "authors": [{"name": site.title}],
+        "items": [],
+    }
+    for item in entries:
+        entry = {"id": item.id, "url": item.url, "title": item.title, "content_html": item.html,
+                 "summary": item.summary, "date_published": item.published.isoformat()}
+        if item.updated:
+            entry["date_modified"] = item.updated.isoformat()
+        if item.authors:
+            entry["authors"] = [{"name": name} for name in item.authors]
+        if item.tags:
+            entry["tags"] = [name for _, name in item.tags]
+        doc["items"].append(entry)
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def files(site, sets: list[FeedSet]) -> dict[str, bytes]:
+    """Every feed file, by its path below output/."""
+    shown = {p.id: p for s in sets for p in s.posts}
+    by_id = items(site, list(shown.values()))
+    out = {}
+    for feed in sets:
+        entries = [by_id[p.id] for p in feed.posts]
+        out[feed.path("rss")] = rss(site, feed, entries)
+        out[feed.path("atom")] = atom(site, feed, entries)
+        out[feed.path("json")] = json_feed(site, feed, entries)
+    return out
