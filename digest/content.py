@@ -43,10 +43,10 @@ _INLINE_AS = {"<": "&lt;", "&": "&amp;"}
 def markdown_paragraph(paragraph: str) -> str:
     """A paragraph of dump text as Markdown that renders as exactly that text, in one paragraph."""
     paragraph = _INLINE.sub(lambda m: _INLINE_AS.get(m[0], "\\" + m[0]), paragraph)
-    m = re.match(r"^(\d{1,9})([.)])(\s)", paragraph)
+    m = re.match(r"^(\d{1,9})([.)])(?=\s|$)", paragraph)       # "1. " would open a list
     if m:
         return f"{m[1]}\\{m[2]}{paragraph[m.end(2):]}"
-    if re.match(r"^(?:#|>|[-+](?:\s|$)|-{3,})", paragraph):
+    if paragraph[:1] in ("#", ">", "-", "+", "=", "~"):     # heading, quote, list, rule, setext, fence
         return "\\" + paragraph
     return paragraph
 

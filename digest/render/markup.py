@@ -1,11 +1,14 @@
-"""Markdown → safe HTML. Editors' Markdown is rendered by Python-Markdown and then sanitized by nh3,
-so whatever an entry holds (raw HTML, javascript: links, event handlers) reaches the page inert.
-Rendering is the expensive part of a build, so results are cached by the hash of the Markdown."""
+"""Markdown → safe HTML. An entry's Markdown is rendered as CommonMark by cmark-gfm (GitHub's C
+implementation, the one PyPI renders READMEs with) and then sanitized by nh3, so whatever an entry
+holds (raw HTML, javascript: links, event handlers) reaches the page inert. Results are cached by the
+hash of the Markdown: an unchanged entry is never rendered twice."""
 import hashlib
 import pickle
+from importlib.metadata import version
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 from ..files import write_atomic
 
@@ -15,20 +18,24 @@ TAGS = {"p", "a", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "cod
 ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener"
+# Raw HTML is let through cmark and then cleaned by nh3 (an editor's <sup> or <abbr> survives; a
+# <script> does not). Plain CommonMark: no autolinking, so a URL in a dump's text stays text.
+CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE
+# What the cached HTML depends on besides the Markdown: the engine, its options, the allow-list.
+ENGINE = repr((version("cmarkgfm"), version("nh3"), CMARK_OPTIONS, sorted(TAGS),
+              sorted((tag, sorted(names)) for tag, names in ATTRIBUTES.items())))
 
 
 class Renderer:
-    def __init__(self):
-        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-
     def __call__(self, text: str) -> str:
-        html = self._md.reset().convert(text)
+        html = cmarkgfm.markdown_to_html(text, options=CMARK_OPTIONS)
         html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")    # the page's h1 is the headline
         return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL)
 
 
 def key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    """The cache key of a body: its hash, and the engine's (a new engine renders everything anew)."""
+    return hashlib.blake2b(f"{ENGINE}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
 
 
 class Cache:
