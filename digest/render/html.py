@@ -16,7 +16,7 @@ class TemplateError(Exception):
 def environment(site) -> jinja2.Environment:
     # A site's own templates/ first; any template it lacks comes from the shipped set.
     folders = [str(f) for f in template_folders(site)]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     zone = ZoneInfo(site.timezone)

@@ -31,25 +31,32 @@ class Output:
         except (OSError, ValueError, KeyError, TypeError):
             return []
 
-    def _same(self, item) -> bool:
-        rel, path = item
-        data = self.files[rel]
-        try:
-            return os.stat(path).st_size == len(data) and _read(path) == data
-        except OSError:
-            return False
+    def _sync(self, rels: list[str]) -> list[str]:
+        """Bring these files up to date on disk; the ones that had to be written."""
+        changed = []
+        for rel in rels:
+            path, data = os.path.join(self.root, rel), self.files[rel]
+            try:
+                if os.stat(path).st_size == len(data) and _read(path) == data:
+                    continue
+                write_atomic(Path(path), data, make_parent=False)        # replace the old file whole
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                _write_new(path, data)
+            changed.append(rel)
+        return changed
 
     def commit(self) -> tuple[int, int, int]:
         """Write what changed; (written, unchanged, removed)."""
         removed = 0
         self.root.mkdir(parents=True, exist_ok=True)
         # File system calls wait on the disk, not the CPU: threads overlap them (a folder per page).
+        # Each thread takes a share of the files rather than one task per file, which costs more
+        # to hand out than to do.
+        rels = sorted(self.files)
         with ThreadPoolExecutor(IO_THREADS) as pool:
-            paths = {rel: os.path.join(self.root, rel) for rel in self.files}
-            changed = [rel for rel, same in zip(paths, pool.map(self._same, paths.items())) if not same]
-            folders = sorted({os.path.dirname(paths[rel]) for rel in changed})
-            list(pool.map(lambda folder: os.makedirs(folder, exist_ok=True), folders))
-            list(pool.map(lambda rel: write_atomic(Path(paths[rel]), self.files[rel], make_parent=False), changed))
+            changed = [rel for done in pool.map(self._sync, [rels[i::IO_THREADS] for i in range(IO_THREADS)])
+                       for rel in done]
         written, unchanged = len(changed), len(self.files) - len(changed)
         for rel in self._previous():
             if rel not in self.files:
@@ -62,6 +69,18 @@ class Output:
                 _prune(path.parent, self.root)
         write_atomic(self.manifest_path, json.dumps({"files": sorted(self.files)}, indent=0).encode())
         return written, unchanged, removed
+
+
+def _write_new(path: str, data: bytes):
+    """A file that was not there: no reader can see an old version, so it is written in place. A
+    build that stops half-way leaves a file whose bytes differ, which the next build rewrites."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:             # appeared meanwhile: replace it whole
+        write_atomic(Path(path), data, make_parent=False)
+        return
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def _read(path: str) -> bytes:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from slugify import slugify
 
 from ..content import EntryError, parse
+from ..parallel import fork_map
 
 
 @dataclass
@@ -123,20 +124,39 @@ def read_post(path: Path, rel: str, site) -> Post:
         seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)])
 
 
-def load_posts(site) -> tuple[list[Post], list[str]]:
-    """Every entry in content/, newest first, and the warnings for those that cannot be shown."""
+def _reader(site, prepare):
+    """fork_map's job: entry files → Posts (each prepared, e.g. its Markdown rendered), or the warning
+    that says why a file is left out."""
+    def read(files: list[tuple[Path, str]]) -> list["Post | str"]:
+        out = []
+        for path, rel in files:
+            try:
+                post = read_post(path, rel, site)
+            except EntryError as err:
+                out.append(f"{err}; the entry is left out of the site")
+                continue
+            except (OSError, UnicodeDecodeError) as err:
+                out.append(f"{rel}: cannot be read ({err}); the entry is left out of the site")
+                continue
+            if prepare:
+                prepare(post)
+            out.append(post)
+        return out
+    return read
+
+
+def load_posts(site, prepare=None) -> tuple[list[Post], list[str]]:
+    """Every entry in content/, newest first, and the warnings for those that cannot be shown.
+    Files are read on all cores; `prepare(post)` runs there too, on each post read."""
     posts, warnings, seen_ids, seen_paths = [], [], {}, {}
     root = site.content_dir
-    for path in sorted(root.rglob("*.md")) if root.is_dir() else []:
-        rel = path.relative_to(site.root).as_posix() if path.is_relative_to(site.root) else str(path)
-        try:
-            post = read_post(path, rel, site)
-        except EntryError as err:
-            warnings.append(f"{err}; the entry is left out of the site")
+    files = [(path, path.relative_to(site.root).as_posix() if path.is_relative_to(site.root) else str(path))
+             for path in (sorted(root.rglob("*.md")) if root.is_dir() else [])]
+    for post in fork_map(_reader(site, prepare), files):
+        if isinstance(post, str):
+            warnings.append(post)
             continue
-        except (OSError, UnicodeDecodeError) as err:
-            warnings.append(f"{rel}: cannot be read ({err}); the entry is left out of the site")
-            continue
+        rel = post.file
         if post.id in seen_ids:
             warnings.append(f"{rel}: id {post.id} is also used by {seen_ids[post.id]}; this file is left out "
                             "of the site. Give each entry its own id.")

@@ -53,22 +53,21 @@ def static_files(site) -> dict[str, bytes]:
     return files
 
 
-def _markdown(posts) -> list[str]:
+def markdown_in(cache: Cache):
+    """load_posts' prepare step: a post's body as safe HTML, from the cache or rendered."""
     renderer = Renderer()
-    return [renderer(post.body) for post in posts]
+
+    def prepare(post):
+        post.html = cache.get(key(post.body)) or renderer(post.body)
+    return prepare
 
 
-def render_markdown(posts, cache: Cache):
-    """Every post's body as safe HTML: from the cache, else rendered (in parallel when many)."""
-    todo = []
+def keep_markdown(posts, cache: Cache):
+    """What the workers rendered goes into the cache (they worked on copies of it)."""
     for post in posts:
         k = key(post.body)
-        post.html = cache.get(k)
-        if post.html is None:
-            todo.append((k, post))
-    for (k, post), text in zip(todo, fork_map(_markdown, [post for _, post in todo])):
-        post.html = text
-        cache.put(k, text)
+        if cache.get(k) is None:
+            cache.put(k, post.html)
 
 
 _render_job: dict = {}
@@ -87,12 +86,11 @@ def build(site) -> RenderReport:
     clock = Stopwatch()
     report = RenderReport()
     cache_dir = site.root / CACHE_DIR
-    posts, report.warnings = load_posts(site)
-    report.entries = len(posts)
     cache = Cache(cache_dir / "html.pickle")
-    clock.lap("read entries")
-    render_markdown(posts, cache)
-    clock.lap("markdown")
+    posts, report.warnings = load_posts(site, prepare=markdown_in(cache))
+    keep_markdown(posts, cache)
+    report.entries = len(posts)
+    clock.lap("read entries and markdown")
     indexer = search.Indexer(posts, site, cache_dir) if site.search else None
     if indexer:
         indexer.start()         # Pagefind works in its own process while the pages render
