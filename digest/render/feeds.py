@@ -86,7 +86,6 @@ class Item:
 
     def __init__(self, site, post: Post, theme_names: dict[str, str]):
         url = site.base_url + post.path
-        self.post = post
         self.id = tag_uri(site, post.id)
         self.url = url
         self.title = xml_text(post.title)
@@ -130,15 +129,13 @@ def _generator(site, feed: FeedSet, entries: list[Item], kind: str) -> FeedGener
     fg.register_extension("entry_links", BaseExtension, _EntryLinks, atom=True, rss=False)
     fg.id(tag_uri(site, "feed/" + feed.slug if feed.slug else "feed"))
     fg.title(xml_text(feed.title))
-    fg.description(xml_text(feed.description))
-    fg.subtitle(xml_text(feed.description))
+    fg.subtitle(xml_text(feed.description))       # Atom subtitle and RSS description
     fg.author(name=xml_text(site.title))
     fg.language(site.language)
     # The self link first: the RSS channel <link> is the last link added.
     fg.link(href=site.base_url + feed.path(kind), rel="self", type=TYPES[kind])
     fg.link(href=site.base_url + feed.page, rel="alternate", type="text/html")
-    fg.updated(_newest(entries))
-    fg.lastBuildDate(_newest(entries))
+    fg.updated(_newest(entries))                   # Atom updated and RSS lastBuildDate
     fg.ttl(site.feed_ttl)
     for item in entries:        # newest first, as sorted by the caller
         fe = fg.add_entry(order="append")
