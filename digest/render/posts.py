@@ -38,6 +38,7 @@ class Post:
     image_caption: str | None = None
     seen_in: list[str] = field(default_factory=list)
     html: str = ""                  # the body, rendered and sanitized (set by the render stage)
+    html_key: str = ""              # the Markdown cache's key for the body (set with html)
     others: list["Post"] = field(default_factory=list)     # other reports of the same story, newest first
 
 

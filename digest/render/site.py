@@ -58,16 +58,16 @@ def markdown_in(cache: Cache):
     renderer = Renderer()
 
     def prepare(post):
-        post.html = cache.get(key(post.body)) or renderer(post.body)
+        post.html_key = key(post.body)
+        post.html = cache.get(post.html_key) or renderer(post.body)
     return prepare
 
 
 def keep_markdown(posts, cache: Cache):
     """What the workers rendered goes into the cache (they worked on copies of it)."""
     for post in posts:
-        k = key(post.body)
-        if cache.get(k) is None:
-            cache.put(k, post.html)
+        if cache.get(post.html_key) is None:
+            cache.put(post.html_key, post.html)
 
 
 _render_job: dict = {}
