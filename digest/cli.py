@@ -71,7 +71,8 @@ def build_site(site, config_path: Path) -> int:
 
 
 def normalize_site(site) -> list[str]:
-    if site.seeds_dir.is_dir() and not any(site.seeds_dir.rglob("*.txt")):
+    from .ingest import dump_files
+    if site.seeds_dir.is_dir() and not dump_files(site.seeds_dir):
         return []       # no dumps: nothing to normalize, and no need to load the normalizer
     from .pipeline import normalize
     started = time.perf_counter()

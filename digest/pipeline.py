@@ -12,7 +12,7 @@ from .config import Site
 from .content import Store, SyncReport
 from .entries import build_entry
 from .ingest.dump import DumpResult, ingest
-from .ingest import boilerplate
+from .ingest import boilerplate, dump_files
 from .merge import group
 from .themes import classify_all
 
@@ -29,13 +29,6 @@ class NormalizeReport:
     entries: int = 0
     sync: SyncReport = field(default_factory=SyncReport)
     warnings: list[str] = field(default_factory=list)   # "file: message"
-
-
-def dump_files(seeds: Path) -> list[Path]:
-    """The dumps: every .txt file under seeds/, in name order."""
-    if not seeds.is_dir():
-        return []
-    return sorted(p for p in seeds.rglob("*.txt") if p.is_file())
 
 
 _worker_setup: dict = {}
