@@ -97,6 +97,18 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
 
 
+def is_entry(root: Path, path: Path) -> bool:
+    """An entry file of the content folder `root`: Markdown, neither it nor a folder it is in hidden
+    (editors' lock and swap files start with a dot)."""
+    return (path.name.endswith(".md") and path.is_relative_to(root)
+            and not any(part.startswith(".") for part in path.relative_to(root).parts))
+
+
+def entry_paths(root: Path) -> list[Path]:
+    """Every entry file below root, sorted."""
+    return [path for path in sorted(root.rglob("*.md")) if is_entry(root, path)] if root.is_dir() else []
+
+
 class Store:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -122,7 +134,7 @@ class Store:
     def _scan(self):
         if not self.root.exists():
             return
-        for path in sorted(self.root.rglob("*.md")):
+        for path in entry_paths(self.root):
             try:
                 text = path.read_text(encoding="utf-8")
                 meta, _ = parse(text, self._rel(path))

@@ -6,12 +6,17 @@ in this process: starting workers costs more than it saves.
 """
 import multiprocessing
 import os
+import signal
 
 _job: dict = {}
 
 
 def _run(index: int):
     return _job["fn"](_job["chunks"][index])
+
+
+def _quiet_on_ctrl_c():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is the parent's to handle
 
 
 def workers() -> int:
@@ -28,7 +33,7 @@ def fork_map(fn, items: list, min_items: int = 200) -> list:
     chunks = [items[i::parts] for i in range(parts)]    # interleaved: each a mix of cheap and dear items
     _job.update(fn=fn, chunks=chunks)
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_quiet_on_ctrl_c) as pool:
             done = pool.map(_run, range(parts), chunksize=1)
     finally:
         _job.clear()

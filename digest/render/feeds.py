@@ -12,6 +12,7 @@ the same in every feed and every format, and unchanged by rebuilds, slug edits o
 import html
 import json
 import re
+from itertools import islice
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
@@ -35,15 +36,15 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FeedSet:
-    """One feed in three formats: the whole site (slug "") or one theme."""
+    """One feed in three formats: the whole site (slug "") or one theme. What pages link to; the
+    items are chosen by feed_posts."""
     slug: str
     title: str
     description: str
     page: str               # the page the feed follows, below base_url ("" or "themes/japan/")
     folder: str             # where its files go, below base_url
-    posts: list[Post]
 
     def path(self, kind: str) -> str:
         return self.folder + FILES[kind]
@@ -54,17 +55,21 @@ class FeedSet:
         return [(NAMES[k], TYPES[k], self.path(k)) for k in FILES]
 
 
-def feed_sets(site, posts: list[Post]) -> list[FeedSet]:
-    """The site's feed and each theme's; items newest first, at most feeds.items of them."""
-    limit = site.feed_items
-    sets = [FeedSet("", site.title, site.description or f"The latest entries of {site.title}.", "", "",
-                    posts[:limit])]
+def feed_sets(site) -> list[FeedSet]:
+    """The site's feed and each theme's."""
+    sets = [FeedSet("", site.title, site.description or f"The latest entries of {site.title}.", "", "")]
     for theme in site.themes:
-        members = [p for p in posts if theme.slug in p.themes][:limit]
         sets.append(FeedSet(theme.slug, f"{site.title}: {theme.name}",
                             theme.description or f"The latest {theme.name} entries of {site.title}.",
-                            f"themes/{theme.slug}/", f"themes/{theme.slug}/", members))
+                            f"themes/{theme.slug}/", f"themes/{theme.slug}/"))
     return sets
+
+
+def feed_posts(site, feed: FeedSet, posts: list[Post]) -> list[Post]:
+    """A feed's items: newest first (as posts are), at most feeds.items of them."""
+    if not feed.slug:
+        return posts[:site.feed_items]
+    return list(islice((p for p in posts if feed.slug in p.themes), site.feed_items))
 
 
 def tag_uri(site, name: str) -> str:
@@ -189,14 +194,17 @@ def json_feed(site, feed: FeedSet, entries: list[Item]) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def files(site, sets: list[FeedSet]) -> dict[str, bytes]:
+def feed_files(site, feed: FeedSet, entries: list[Item]) -> dict[str, bytes]:
+    """One feed's three files, by path below output/."""
+    return {feed.path("rss"): rss(site, feed, entries), feed.path("atom"): atom(site, feed, entries),
+            feed.path("json"): json_feed(site, feed, entries)}
+
+
+def files(site, sets: list[FeedSet], posts: list[Post]) -> dict[str, bytes]:
     """Every feed file, by its path below output/."""
-    shown = {p.id: p for s in sets for p in s.posts}
-    by_id = items(site, list(shown.values()))
+    chosen = [(feed, feed_posts(site, feed, posts)) for feed in sets]
+    by_id = items(site, list({p.id: p for _, members in chosen for p in members}.values()))
     out = {}
-    for feed in sets:
-        entries = [by_id[p.id] for p in feed.posts]
-        out[feed.path("rss")] = rss(site, feed, entries)
-        out[feed.path("atom")] = atom(site, feed, entries)
-        out[feed.path("json")] = json_feed(site, feed, entries)
+    for feed, members in chosen:
+        out.update(feed_files(site, feed, [by_id[p.id] for p in members]))
     return out

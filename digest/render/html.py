@@ -25,7 +25,7 @@ def environment(site) -> jinja2.Environment:
         url=lambda path="": base_path + path.lstrip("/"),
         abs_url=lambda path="": base_url + path.lstrip("/"),
         shown=lambda post: shown_time(post, zone),
-        iso=lambda post: iso_time(post, zone),
+        iso=lambda post: post.iso,
         local=lambda when, fmt="iso": (when.astimezone(zone).isoformat(timespec="minutes") if fmt == "iso"
                                        else when.astimezone(zone).strftime(fmt)),
         day=_day,
@@ -48,13 +48,6 @@ def shown_time(post, zone: ZoneInfo) -> str:
 
 def _day(when) -> str:
     return f"{when.day} {when:%B %Y}"
-
-
-def iso_time(post, zone: ZoneInfo) -> str:
-    """A valid <time datetime> value that claims no more precision than is known."""
-    if post.precision == "day":
-        return post.day.isoformat()
-    return post.published.astimezone(zone).isoformat(timespec="minutes")
 
 
 def jsonld(data) -> markupsafe.Markup:

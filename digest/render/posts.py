@@ -3,7 +3,9 @@
 An entry that cannot be shown (no front matter, no title, no readable time) is skipped with a
 warning naming the file and line; the rest of the site is built.
 """
+import hashlib
 import re
+from operator import attrgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -11,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from ..content import EntryError, parse
+from ..content import EntryError, entry_paths, parse
 from ..parallel import fork_map
 
 
@@ -40,6 +42,11 @@ class Post:
     html: str = ""                  # the body, rendered and sanitized (set by the render stage)
     html_key: str = ""              # the Markdown cache's key for the body (set with html)
     others: list["Post"] = field(default_factory=list)     # other reports of the same story, newest first
+    digest: str = ""                # hash of the entry file's text: what the post was made from
+    own_path: str = ""              # path as the file alone decides it (a clash may lengthen `path`)
+    unknown_themes: list[str] = field(default_factory=list)     # listed, but not in site.yaml: left out
+    order: tuple = ()               # sort key: newest first, then by id
+    iso: str = ""                   # the time for <time datetime> and the sitemap, to the precision known
 
 
 def _time(value, default_zone) -> tuple[datetime, bool] | None:
@@ -112,51 +119,69 @@ def read_post(path: Path, rel: str, site) -> Post:
                              f"'published' ({meta.get('published')}); an entry is changed after it is published")
     slug = slugify(str(meta.get("slug") or path.stem), max_length=80, word_boundary=True) or "entry"
     themes = meta.get("themes") or []
+    themes = list(dict.fromkeys(str(t) for t in themes)) if isinstance(themes, list) else [str(themes)]
+    known = {t.slug for t in site.themes}
     seen_in = meta.get("seen_in") or []
+    url_path = f"{day:%Y/%m/%d}/{slug}/"
     return Post(
         id=str(meta["id"]), title=title, published=published.astimezone(timezone.utc), precision=precision,
         basis=_text(meta, "published_basis") or "stated", body=body.strip("\n"), file=rel,
-        path=f"{day:%Y/%m/%d}/{slug}/", day=day,
+        path=url_path, own_path=url_path, day=day,
         source=_text(meta, "source"), credit=_text(meta, "credit"), author=_text(meta, "author"),
         dateline=_text(meta, "dateline"), captured=captured[0].astimezone(timezone.utc) if captured else None,
         updated=updated,
-        themes=[str(t) for t in themes] if isinstance(themes, list) else [str(themes)],
+        themes=[t for t in themes if t in known], unknown_themes=[t for t in themes if t not in known],
+        order=(-published.timestamp(), str(meta["id"])),
+        iso=day.isoformat() if precision == "day" else published.astimezone(zone).isoformat(timespec="minutes"),
         story=_text(meta, "story"), summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
-        seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)])
+        seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)],
+        digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
+
+
+def read_entry(path: Path, rel: str, site, prepare=None) -> "Post | str":
+    """One entry file as a Post (prepared, e.g. its Markdown rendered), or the message that says
+    why it cannot be shown, naming the file (and line)."""
+    try:
+        post = read_post(path, rel, site)
+    except EntryError as err:
+        return str(err)
+    except (OSError, UnicodeDecodeError) as err:
+        return f"{rel}: cannot be read ({err})"
+    if prepare:
+        prepare(post)
+    return post
+
+
+def entry_files(site) -> list[tuple[Path, str]]:
+    """(path, path relative to the site) of every entry file in content/, sorted."""
+    return [(path, path.relative_to(site.root).as_posix() if path.is_relative_to(site.root) else str(path))
+            for path in entry_paths(site.content_dir)]
 
 
 def _reader(site, prepare):
-    """fork_map's job: entry files → Posts (each prepared, e.g. its Markdown rendered), or the warning
-    that says why a file is left out."""
+    """fork_map's job: entry files → Posts, or the message saying why a file cannot be shown."""
     def read(files: list[tuple[Path, str]]) -> list["Post | str"]:
-        out = []
-        for path, rel in files:
-            try:
-                post = read_post(path, rel, site)
-            except EntryError as err:
-                out.append(f"{err}; the entry is left out of the site")
-                continue
-            except (OSError, UnicodeDecodeError) as err:
-                out.append(f"{rel}: cannot be read ({err}); the entry is left out of the site")
-                continue
-            if prepare:
-                prepare(post)
-            out.append(post)
-        return out
+        return [read_entry(path, rel, site, prepare) for path, rel in files]
     return read
 
 
 def load_posts(site, prepare=None) -> tuple[list[Post], list[str]]:
     """Every entry in content/, newest first, and the warnings for those that cannot be shown.
     Files are read on all cores; `prepare(post)` runs there too, on each post read."""
+    read = fork_map(_reader(site, prepare), entry_files(site))
+    warnings = [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
+    posts, more = assemble(site, [r for r in read if not isinstance(r, str)])
+    return posts, warnings + more
+
+
+def assemble(site, read: list[Post]) -> tuple[list[Post], list[str]]:
+    """The site's posts from the posts read (in file order), newest first: a second file with an id
+    is left out, clashing paths are told apart. Only `path` is changed, from what the file said, so
+    a post can be assembled again after edits."""
     posts, warnings, seen_ids, seen_paths = [], [], {}, {}
-    root = site.content_dir
-    files = [(path, path.relative_to(site.root).as_posix() if path.is_relative_to(site.root) else str(path))
-             for path in (sorted(root.rglob("*.md")) if root.is_dir() else [])]
-    for post in fork_map(_reader(site, prepare), files):
-        if isinstance(post, str):
-            warnings.append(post)
-            continue
+    for post in read:
+        if post.path is not post.own_path:
+            post.path = post.own_path
         rel = post.file
         if post.id in seen_ids:
             warnings.append(f"{rel}: id {post.id} is also used by {seen_ids[post.id]}; this file is left out "
@@ -167,12 +192,8 @@ def load_posts(site, prepare=None) -> tuple[list[Post], list[str]]:
             post.path = f"{post.path[:-1]}-{post.id[:8]}/"
         seen_paths[post.path] = rel
         posts.append(post)
-    posts.sort(key=lambda p: (-p.published.timestamp(), p.id))
-    known = {t.slug for t in site.themes}
-    for post in posts:
-        unknown = [t for t in post.themes if t not in known]
-        if unknown:
-            warnings.append(f"{post.file}: theme {unknown[0]!r} is not defined in site.yaml; add it under "
+        if post.unknown_themes:
+            warnings.append(f"{rel}: theme {post.unknown_themes[0]!r} is not defined in site.yaml; add it under "
                             "themes, or remove it from the entry")
-            post.themes = [t for t in post.themes if t in known]
+    posts.sort(key=attrgetter("order"))
     return posts, warnings

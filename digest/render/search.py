@@ -45,6 +45,14 @@ class Indexer:
                        self.language, "--quiet"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
+    def stop(self):
+        """Give up on a run under way (the pages it indexes will not be published)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+            shutil.rmtree(self.folder, ignore_errors=True)
+
     def files(self) -> dict[str, bytes]:
         """Wait for the index; its files by path below output/."""
         if self.process is not None:

@@ -33,12 +33,16 @@ class BuildError(Exception):
 class Stopwatch:
     """Time per stage, in the -v log."""
 
-    def __init__(self):
+    def __init__(self, unit: str = "s"):
         self.last = time.perf_counter()
+        self.unit = unit
 
     def lap(self, what: str):
         now = time.perf_counter()
-        log.debug("  %s: %.2f s", what, now - self.last)
+        if self.unit == "ms":
+            log.debug("  %s: %.1f ms", what, (now - self.last) * 1000)
+        else:
+            log.debug("  %s: %.2f s", what, now - self.last)
         self.last = now
 
 
@@ -70,6 +74,14 @@ def keep_markdown(posts, cache: Cache):
             cache.put(post.html_key, post.html)
 
 
+def shared_context(site, statics: dict[str, bytes], feed_sets) -> dict:
+    """What every template sees besides its page's own context. It holds no entry, so an edited
+    entry changes only the pages that show it."""
+    return {"site": site, "themes": site.themes, "theme_by_slug": {t.slug: t for t in site.themes},
+            "assets": {name: hashlib.sha256(data).hexdigest()[:10] for name, data in statics.items()},
+            "feeds": feed_sets, "site_feed": feed_sets[0], "feed_by_slug": {f.slug: f for f in feed_sets if f.slug}}
+
+
 _render_job: dict = {}
 
 
@@ -80,6 +92,16 @@ def _pages(pages) -> list[tuple[str, bytes]]:
         text = html.render(env, page.template, {**common, **page.context, "page": page})
         out.append((page.out, text.encode("utf-8")))
     return out
+
+
+def render_pages(env, common: dict, pages) -> list[tuple[str, bytes]]:
+    """(file, bytes) of each page, rendered on all cores when there are many. TemplateError names
+    the template and line of the first that fails."""
+    _render_job.update(env=env, common=common)
+    try:
+        return fork_map(_pages, pages)
+    finally:
+        _render_job.clear()
 
 
 def build(site) -> RenderReport:
@@ -97,26 +119,19 @@ def build(site) -> RenderReport:
     clock.lap("search index started")
 
     statics = static_files(site)
-    feed_sets = feeds.feed_sets(site, posts)
-    _render_job["env"] = html.environment(site)
-    _render_job["common"] = {"site": site, "themes": site.themes, "theme_by_slug": {t.slug: t for t in site.themes},
-                             "assets": {name: hashlib.sha256(data).hexdigest()[:10] for name, data in statics.items()},
-                             "feeds": feed_sets, "site_feed": feed_sets[0],
-                             "feed_by_slug": {f.slug: f for f in feed_sets if f.slug}}
+    feed_sets = feeds.feed_sets(site)
     pages = sitemap.pages(site, posts)
     try:
-        rendered = fork_map(_pages, pages)
+        rendered = render_pages(html.environment(site), shared_context(site, statics, feed_sets), pages)
     except html.TemplateError as err:
-        if indexer and indexer.process:
-            indexer.process.kill()
+        if indexer:
+            indexer.stop()
         raise BuildError(str(err)) from None
-    finally:
-        _render_job.clear()
     clock.lap("pages")
     out = Output(site.output_dir, cache_dir)
     for name, data in rendered:
         out.add(name, data)
-    for name, data in feeds.files(site, feed_sets).items():
+    for name, data in feeds.files(site, feed_sets, posts).items():
         out.add(name, data)
     clock.lap("feeds")
     for name, data in statics.items():

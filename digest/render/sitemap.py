@@ -29,10 +29,20 @@ class Source:
     posts: list[Post]
 
 
+@dataclass(frozen=True)
+class Outlet:
+    """A line of the sources page: no entries in it, so editing one does not change the page."""
+    name: str
+    slug: str
+    count: int
+
+
 def link_stories(posts: list[Post]):
     """Each post learns the other reports of its story (posts are newest first)."""
     stories: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
+        if post.others:
+            post.others = []
         if post.story:
             stories[post.story].append(post)
     for members in stories.values():
@@ -71,13 +81,30 @@ def sources(posts: list[Post]) -> list[Source]:
     return result
 
 
+def paged(folder: str, members: list[Post], size: int, template: str, context: dict) -> list[Page]:
+    """A list in pages of `size` entries: folder/, folder/page/2/, ... (one empty page for none)."""
+    count = max(1, -(-len(members) // size))
+    out = []
+    for n in range(1, count + 1):
+        url = folder + (f"page/{n}/" if n > 1 else "")
+        pager = {"number": n, "count": count,
+                 "prev": (folder + (f"page/{n - 1}/" if n > 2 else "")) if n > 1 else None,
+                 "next": f"{folder}page/{n + 1}/" if n < count else None}
+        out.append(Page(url + "index.html", template,
+                        {**context, "posts": members[(n - 1) * size: n * size], "pager": pager,
+                         "total": len(members)}, url))
+    return out
+
+
 def pages(site, posts: list[Post]) -> list[Page]:
     link_stories(posts)
     themes = {t.slug: t for t in site.themes}
-    by_theme = {slug: [p for p in posts if slug in p.themes] for slug in themes}
+    by_theme: dict[str, list[Post]] = {slug: [] for slug in themes}
     by_day: dict = defaultdict(list)
     for post in posts:
         by_day[post.day].append(post)
+        for slug in post.themes:
+            by_theme[slug].append(post)
     days = sorted(by_day, reverse=True)
     outlets = sources(posts)
     out: list[Page] = []
@@ -89,19 +116,8 @@ def pages(site, posts: list[Post]) -> list[Page]:
                                                  "latest": posts[:20] if not site.themes else []},
                     ""))
 
-    size = site.page_size
     for slug, theme in themes.items():
-        members = by_theme[slug]
-        count = max(1, -(-len(members) // size))
-        for n in range(1, count + 1):
-            url = f"themes/{slug}/" + (f"page/{n}/" if n > 1 else "")
-            chunk = members[(n - 1) * size: n * size]
-            pager = {"number": n, "count": count,
-                     "prev": (f"themes/{slug}/" + (f"page/{n - 1}/" if n > 2 else "")) if n > 1 else None,
-                     "next": f"themes/{slug}/page/{n + 1}/" if n < count else None}
-            out.append(Page(url + "index.html", "theme.html",
-                            {"theme": theme, "posts": chunk, "pager": pager, "total": len(members)},
-                            url))
+        out += paged(f"themes/{slug}/", by_theme[slug], site.page_size, "theme.html", {"theme": theme})
 
     for post in posts:
         out.append(Page(post.path + "index.html", "entry.html", {"post": post},
@@ -112,16 +128,18 @@ def pages(site, posts: list[Post]) -> list[Page]:
     for d in days:
         url = f"{d:%Y/%m/%d}/"
         out.append(Page(url + "index.html", "day.html", {"day": d, "posts": by_day[d]}, url))
-    out.append(Page("sources/index.html", "sources.html", {"sources": outlets}, "sources/"))
+    out.append(Page("sources/index.html", "sources.html",
+                    {"sources": [Outlet(s.name, s.slug, len(s.posts)) for s in outlets]}, "sources/"))
     for source in outlets:
-        url = f"sources/{source.slug}/"
-        out.append(Page(url + "index.html", "source.html", {"source": source}, url))
+        out += paged(f"sources/{source.slug}/", source.posts, site.page_size, "source.html",
+                     {"source": Outlet(source.name, source.slug, len(source.posts))})
     out.append(Page("feeds/index.html", "feeds.html", {}, "feeds/"))
     if site.search:
         out.append(Page("search/index.html", "search.html", {}, "search/"))
     out.append(Page("404.html", "404.html", {}))
+    # (URL, last change) for the sitemap; the entries' times as their pages show them.
     urls = [(p.url, None) for p in out if p.url is not None and p.template != "entry.html"]
-    urls += [(p.path, p) for p in posts]
+    urls += [(p.path, p.iso) for p in posts]
     out.append(Page("sitemap.xml", "sitemap.xml", {"urls": sorted(urls, key=lambda u: u[0])}))
     out.append(Page("robots.txt", "robots.txt", {}))
     return out
