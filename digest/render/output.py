@@ -5,6 +5,7 @@ file is written only when its bytes differ from what is there (by temporary file
 reader never sees half a file), and files an earlier build wrote that this build no longer makes
 are removed. A build that fails therefore leaves the previous output/ exactly as it was.
 """
+import hashlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +49,6 @@ class Output:
 
     def commit(self) -> tuple[int, int, int]:
         """Write what changed; (written, unchanged, removed)."""
-        removed = 0
         self.root.mkdir(parents=True, exist_ok=True)
         # File system calls wait on the disk, not the CPU: threads overlap them (a folder per page).
         # Each thread takes a share of the files rather than one task per file, which costs more
@@ -58,17 +58,50 @@ class Output:
             changed = [rel for done in pool.map(self._sync, [rels[i::IO_THREADS] for i in range(IO_THREADS)])
                        for rel in done]
         written, unchanged = len(changed), len(self.files) - len(changed)
-        for rel in self._previous():
-            if rel not in self.files:
-                path = self.root / rel
-                try:
-                    path.unlink()
-                    removed += 1
-                except OSError:
-                    continue
-                _prune(path.parent, self.root)
-        write_atomic(self.manifest_path, json.dumps({"files": sorted(self.files)}, indent=0).encode())
+        removed = _remove(self.root, [rel for rel in self._previous() if rel not in self.files])
+        _save_manifest(self.manifest_path, self.files)
         return written, unchanged, removed
+
+
+class LiveOutput:
+    """output/ as --watch keeps it between builds: a hash of each file it knows the bytes of, so a
+    rebuild compares in memory and writes only what changed, the same way Output does."""
+
+    def __init__(self, root: Path, cache_dir: Path):
+        self.root = root
+        self.manifest_path = cache_dir / MANIFEST
+        self.hashes: dict[str, bytes] = {}
+        self.listed: set[str] = set(Output(root, cache_dir)._previous())
+
+    def update(self, files: dict[str, bytes], keep: set[str]) -> tuple[int, int]:
+        """Write these files where their bytes changed; remove every listed file not in `keep`
+        (the build's files). (written, removed)."""
+        written = 0
+        for rel, data in files.items():
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            if self.hashes.get(rel) == digest:
+                continue
+            path = os.path.join(self.root, rel)
+            try:
+                if rel in self.hashes or os.stat(path).st_size != len(data) or _read(path) != data:
+                    write_atomic(Path(path), data, make_parent=False)
+                    written += 1
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                _write_new(path, data)
+                written += 1
+            self.hashes[rel] = digest
+        for rel in self.listed - keep:
+            self.hashes.pop(rel, None)
+        removed = _remove(self.root, sorted(self.listed - keep))
+        if keep != self.listed:
+            _save_manifest(self.manifest_path, keep)
+            self.listed = set(keep)
+        return written, removed
+
+
+def _save_manifest(path: Path, files):
+    write_atomic(path, json.dumps({"files": sorted(files)}, indent=0).encode())
 
 
 def _write_new(path: str, data: bytes):
@@ -86,6 +119,20 @@ def _write_new(path: str, data: bytes):
 def _read(path: str) -> bytes:
     with open(path, "rb") as f:
         return f.read()
+
+
+def _remove(root: Path, rels: list[str]) -> int:
+    """Remove files an earlier build made and this one does not; how many were there."""
+    removed = 0
+    for rel in rels:
+        path = root / rel
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            continue
+        _prune(path.parent, root)
+    return removed
 
 
 def _prune(folder: Path, root: Path):

@@ -1,0 +1,353 @@
+"""The site kept in memory between builds, for --watch: after an edit only the pages whose inputs
+changed are rendered again, and only files whose bytes changed are written.
+
+Each page is rendered from its template and its context (sitemap.pages decides both, for every
+build, from all the entries: cheap). A page's fingerprint is its templates' sources, the context
+every page shares, and its own context, with each entry in it standing for its file's text, its
+place and its story's other reports. A page is rendered again only when its fingerprint changed,
+so the result is the same as rendering everything, which the tests check against clean builds.
+"""
+import dataclasses
+import gc
+import hashlib
+import os
+import threading
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+import markupsafe
+from jinja2 import meta
+
+from . import feeds, html, search, sitemap
+from .markup import Cache
+from .output import LiveOutput
+from ..content import is_entry
+from .posts import Post, assemble, entry_files, read_entry
+from .site import BuildError, Stopwatch, markdown_in, keep_markdown, render_pages, shared_context, static_files
+from ..parallel import fork_map
+from ..uptodate import CACHE_DIR, template_folders
+
+SEARCH_PAUSE = 1.5      # seconds without edits before the search index is made again (Pagefind takes seconds)
+UNSETTLED = 0.05        # a file that fails to read and changed this recently is read again, once
+
+
+class EntryErrors(BuildError):
+    """Entries that cannot be read: in watch mode the site keeps its last good build until they are fixed."""
+
+
+@dataclasses.dataclass
+class LiveReport:
+    entries: int = 0
+    rendered: int = 0
+    written: int = 0
+    removed: int = 0
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, markupsafe.Markup})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def fingerprint(value, site):
+    """What a context value stands for, as a comparable value: equal fingerprints, equal pages.
+    (Plain values and entries, by far the most common, are handled inline: this runs for every
+    page on every build.)"""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is Post:
+        return value.fp
+    if kind is list or kind is tuple:
+        return tuple([v if type(v) in _PLAIN else v.fp if type(v) is Post else fingerprint(v, site) for v in value])
+    if kind is dict:
+        return tuple([(k, v if type(v) in _PLAIN else v.fp if type(v) is Post else fingerprint(v, site))
+                      for k, v in value.items()])
+    if value is site:
+        return "site"           # a changed site.yaml starts a new LiveSite
+    if dataclasses.is_dataclass(value):
+        if kind.__dataclass_params__.frozen:
+            return value        # compared by value (themes, feeds, outlets)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        return (kind.__name__,) + tuple([fingerprint(getattr(value, name), site) for name in names])
+    raise TypeError(f"cannot tell when a {kind.__name__} in a page's context changes")
+
+
+def _own(post: Post) -> tuple:
+    return post.digest, post.path, tuple(post.themes)
+
+
+def _stat(path: Path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+class LiveSite:
+    def __init__(self, site):
+        self.site = site
+        self.cache_dir = site.root / CACHE_DIR
+        self.markdown = Cache(self.cache_dir / "html.pickle")
+        self.prepare = markdown_in(self.markdown)
+        self.records: dict[str, tuple] = {}        # entry file → (stat, Post or error message)
+        self.env = None
+        self.template_keys: dict[str, str] = {}
+        self.statics: dict[str, bytes] = {}
+        self.page_fps: dict[str, tuple] = {}       # file → fingerprint of its last render
+        self.feed_fps: dict[str, tuple] = {}
+        self.common_fp = None
+        self.order: list[str] | None = None         # entry files in name order
+        self.output = LiveOutput(site.output_dir, self.cache_dir)
+        self.lock = threading.Lock()               # the build and the search indexer both write output/
+        self.files: set[str] = set()               # every file of the last good build but the search index
+        self.search = _SearchFollower(self) if site.search else None
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.site.root).as_posix() if path.is_relative_to(self.site.root) else str(path)
+
+    def _read(self, path: Path, rel: str):
+        """Read until the file holds still: an editor writing in place may be half-way."""
+        for attempt in range(50):
+            before = _stat(path)
+            result = read_entry(path, rel, self.site, self.prepare)
+            after = _stat(path)
+            if before == after and not (isinstance(result, str) and after and attempt == 0
+                                        and time.time_ns() - after[1] < UNSETTLED * 1e9):
+                return after, result
+            time.sleep(0.01)
+        return after, result
+
+    def _rescan(self):
+        """Every entry file looked at again; those whose size or time changed are read (on all cores
+        when there are many, as on the first build)."""
+        files = entry_files(self.site)
+        stats = {rel: _stat(path) for path, rel in files}
+        todo = [(path, rel) for path, rel in files if rel not in self.records or self.records[rel][0] != stats[rel]]
+        results = fork_map(lambda chunk: [read_entry(p, r, self.site, self.prepare) for p, r in chunk], todo)
+        keep_markdown([r for r in results if isinstance(r, Post)], self.markdown)
+        self.records = {rel: self.records[rel] for rel in stats if rel in self.records}
+        self.order = None
+        self.records.update({rel: (stats[rel], result) for (_, rel), result in zip(todo, results)})
+
+    def _reread(self, paths):
+        for path in paths:
+            if not is_entry(self.site.content_dir, path):
+                continue
+            rel = self._rel(path)
+            st = _stat(path)
+            if st is None or not path.is_file():
+                if self.records.pop(rel, None):
+                    self.order = None
+            elif rel not in self.records or self.records[rel][0] != st:
+                self.records[rel] = self._read(path, rel)
+                if isinstance(self.records[rel][1], Post):
+                    keep_markdown([self.records[rel][1]], self.markdown)
+
+    # -- templates ---------------------------------------------------------------------------------
+
+    def _load_templates(self):
+        self.env = html.environment(self.site)
+        self.template_keys = {}
+        self.statics = static_files(self.site)
+
+    def _template_key(self, name: str) -> str:
+        """A hash of the template's source and of every template it extends, includes or imports."""
+        if name not in self.template_keys:
+            h, seen, todo = hashlib.blake2b(digest_size=16), set(), [name]
+            while todo:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                try:
+                    source, _, _ = self.env.loader.get_source(self.env, current)
+                except jinja2.TemplateNotFound:
+                    h.update(f"missing {current}\0".encode())
+                    continue
+                h.update(f"{current}\0{source}\0".encode())
+                try:
+                    referenced = list(meta.find_referenced_templates(self.env.parse(source)))
+                except jinja2.TemplateSyntaxError:
+                    continue            # rendering will name the error
+                if None in referenced:  # a name worked out while rendering: depend on every template
+                    referenced = [n for n in self.env.list_templates()]
+                todo.extend(n for n in referenced if n)
+            self.template_keys[name] = h.hexdigest()
+        return self.template_keys[name]
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def build(self, changed: set[Path] | None = None) -> LiveReport:
+        """Bring output/ up to date. `changed`: the files touched since the last build (None: look
+        at everything). EntryErrors or BuildError when the site cannot be built; output/ then
+        keeps the last good build."""
+        # The cycle collector would walk every entry kept in memory, many times a build: it waits
+        # until the build is done, and what the first build keeps for good is never walked again.
+        first = self.env is None
+        gc.disable()
+        try:
+            return self._build(changed)
+        finally:
+            gc.enable()
+            if first:
+                gc.freeze()
+
+    def _build(self, changed: set[Path] | None) -> LiveReport:
+        site = self.site
+        clock = Stopwatch(unit="ms")
+        if self.search:
+            self.search.cancel()        # the index under way is of entries about to change
+        folders = template_folders(site)
+        if changed is None or self.env is None:
+            self._rescan()
+            self._load_templates()
+        else:
+            self._reread(changed)
+            if any(any(p.is_relative_to(f) for f in folders) for p in changed):
+                self._load_templates()
+        errors = [result for _, result in self.records.values() if isinstance(result, str)]
+        if errors:
+            raise EntryErrors("\n".join(sorted(errors)))
+        if self.order is None or len(self.order) != len(self.records):
+            self.order = sorted(self.records)
+        read = [self.records[rel][1] for rel in self.order]
+        clock.lap("read")
+        posts, warnings = assemble(site, read)
+        report = LiveReport(entries=len(posts), warnings=warnings)
+        clock.lap("assembled")
+
+        feed_sets = feeds.feed_sets(site)
+        pages = sitemap.pages(site, posts)
+        for post in posts:
+            post.fp = (_own(post), tuple(_own(o) for o in post.others))
+        clock.lap("pages listed")
+        common = shared_context(site, self.statics, feed_sets)
+        common_fp = fingerprint(common, site)
+        everything = common_fp != self.common_fp       # e.g. a new stylesheet: its hash is on every page
+        fps, stale = {}, []
+        for page in pages:
+            fp = (self._template_key(page.template), page.template, page.url, fingerprint(page.context, site))
+            fps[page.out] = fp
+            if everything or self.page_fps.get(page.out) != fp:
+                stale.append(page)
+        clock.lap(f"fingerprints ({len(stale)} of {len(pages)} pages to render)")
+        try:
+            rendered = dict(render_pages(self.env, common, stale))
+        except html.TemplateError as err:
+            raise BuildError(str(err)) from None
+        clock.lap("render")
+
+        chosen = {feed: feeds.feed_posts(site, feed, posts) for feed in feed_sets}
+        feed_fps = {feed.folder: (feed, tuple(p.fp for p in members)) for feed, members in chosen.items()}
+        changed_feeds = [f for f in feed_sets if self.feed_fps.get(f.folder) != feed_fps[f.folder]]
+        by_id = feeds.items(site, list({p.id: p for f in changed_feeds for p in chosen[f]}.values()))
+        for feed in changed_feeds:
+            rendered.update(feeds.feed_files(site, feed, [by_id[p.id] for p in chosen[feed]]))
+        rendered.update(self.statics)
+        clock.lap(f"feeds ({len(changed_feeds)} of {len(feed_sets)})")
+
+        files = set(fps) | {feed.path(k) for feed in feed_sets for k in feeds.FILES} | set(self.statics)
+        with self.lock:
+            keep = files | (self.search.files if self.search else set())
+            report.written, report.removed = self.output.update(rendered, keep)
+            self.files = files
+        clock.lap("write")
+        self.page_fps, self.feed_fps, self.common_fp = fps, feed_fps, common_fp
+        report.rendered = len(stale)
+        if self.search:
+            self.search.follow(posts)
+            if self.search.error:
+                report.warnings.append(f"search: {self.search.error}")
+        return report
+
+    def close(self):
+        if self.search:
+            self.search.close()
+        self.markdown.save()
+
+
+class _SearchFollower:
+    """Makes the search index again in the background once edits pause (Pagefind takes seconds;
+    the pages come first), then writes it into output/. A newer build cancels a run under way."""
+
+    def __init__(self, live: LiveSite):
+        self.live = live
+        self.files: set[str] = {f for f in live.output.listed if f.startswith(search.BUNDLE + "/")}
+        self.error = None
+        self.number = 0             # the newest request; a run for an older one is given up
+        self.wanted = None          # (number, posts, when to start)
+        self.busy = False
+        self.closed = False
+        self.state = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="search index", daemon=True)
+        self.thread.start()
+
+    def follow(self, posts, pause: float = SEARCH_PAUSE):
+        with self.state:
+            self.number += 1
+            self.wanted = (self.number, list(posts), time.monotonic() + pause)
+            self.state.notify_all()
+
+    def cancel(self):
+        with self.state:
+            self.number += 1
+            self.wanted = None
+            self.state.notify_all()
+
+    def wait(self, timeout: float = 600) -> bool:
+        """Until the index of the last good build is in output/ (for tests and the benchmark)."""
+        with self.state:
+            if self.wanted:
+                self.wanted = self.wanted[:2] + (0,)        # no need to wait for a pause
+                self.state.notify_all()
+            return self.state.wait_for(lambda: self.wanted is None and not self.busy, timeout)
+
+    def close(self):
+        with self.state:
+            self.closed = True
+            self.number += 1
+            self.state.notify_all()
+
+    def _current(self, number) -> bool:
+        with self.state:
+            return not self.closed and self.number == number
+
+    def _run(self):
+        while True:
+            with self.state:
+                while not self.closed and (self.wanted is None or self.wanted[2] > time.monotonic()):
+                    self.state.wait(None if self.wanted is None else self.wanted[2] - time.monotonic())
+                if self.closed:
+                    return
+                number, posts, _ = self.wanted
+                self.wanted, self.busy = None, True
+            try:
+                self._index(number, posts)
+            finally:
+                with self.state:
+                    self.busy = False
+                    self.state.notify_all()
+
+    def _index(self, number, posts):
+        indexer = search.Indexer(posts, self.live.site, self.live.cache_dir)
+        if not self._current(number):
+            return
+        indexer.start()
+        while indexer.process is not None and indexer.process.poll() is None:
+            if not self._current(number):
+                indexer.stop()
+                return
+            time.sleep(0.05)
+        made = indexer.files()
+        with self.live.lock:
+            if self._current(number):
+                self.error = indexer.error
+                self.live.output.update(made, self.live.files | set(made))
+                self.files = set(made)
