@@ -17,7 +17,8 @@ log = logging.getLogger("digest")
 def parse_args(argv):
     p = argparse.ArgumentParser(
         prog="python build.py",
-        description="Build the news digest: normalize the raw dumps in seeds/ into Markdown entries in content/.",
+        description="Build the news digest: normalize the raw dumps in seeds/ into Markdown entries in content/, "
+                    "then render the site from them into output/.",
         epilog="Exit codes: 0 all good; 1 some input had errors (named above; the rest was built); "
                "2 bad usage or a bad site.yaml.")
     p.add_argument("--config", default="site.yaml", metavar="PATH", help="the site's settings (default: site.yaml)")
@@ -25,6 +26,11 @@ def parse_args(argv):
     p.add_argument("-v", "--verbose", action="store_true", help="also list every entry written or kept")
     p.add_argument("--explain", metavar="PATH_OR_ID",
                    help="show how an entry's themes were decided (file path or id), then stop")
+    p.add_argument("--watch", action="store_true",
+                   help="build, serve the site for preview, and rebuild (and reload the browser) on every save")
+    p.add_argument("--port", type=int, default=8000, help="the preview server's port with --watch (default: 8000)")
+    p.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS",
+                   help="the preview server's address with --watch (default: 127.0.0.1, this machine only)")
     p.add_argument("--version", action="version", version=f"digest {__version__}")
     return p.parse_args(argv)
 
@@ -44,6 +50,9 @@ def main(argv=None) -> int:
         return EXIT_USAGE
     if args.explain:
         return explain_entry(site, args.explain)
+    if args.watch:
+        from .watch.loop import watch
+        return watch(site, Path(args.config), args.bind, args.port)
     return build_site(site, Path(args.config))
 
 

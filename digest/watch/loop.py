@@ -1,0 +1,130 @@
+"""The editor's loop: build once, serve the site, and rebuild what changed after every save.
+
+A build error (an entry that cannot be read, a template error, a bad site.yaml) is printed with its
+file and line and shown over the page in the browser; output/ keeps the last good build and the
+loop goes on watching. Ctrl-C stops it cleanly.
+"""
+import logging
+import signal
+import time
+import traceback
+from pathlib import Path
+
+from ..config import ConfigError, load
+from ..render.live import LiveSite
+from ..render.site import BuildError
+from ..uptodate import CACHE_DIR, BuildState
+from .events import Inbox, start_observer
+from .server import Broadcaster, start_server
+
+log = logging.getLogger("digest")
+
+
+class Session:
+    """One site being watched: its LiveSite, the folders watched, and what the browser is told."""
+
+    def __init__(self, site, config_path: Path, broadcaster: Broadcaster):
+        self.site, self.config_path, self.broadcaster = site, config_path, broadcaster
+        self.live = LiveSite(site)
+        self.inbox = Inbox(site, config_path)
+        self.observer = None
+        self.config_error = False
+        self.warnings: list[str] = []
+
+    def start(self):
+        self.observer = start_observer(self.inbox)
+
+    def stop(self):
+        if self.observer:
+            self.observer.stop()
+            self.observer.join(timeout=2)
+        self.live.close()
+
+    def build(self, changed=None):
+        """Build and tell the terminal and the browser how it went."""
+        started = time.perf_counter()
+        try:
+            report = self.live.build(changed)
+        except BuildError as err:
+            self.fail(str(err))
+            return
+        except Exception:           # a bug of ours: say so, and keep the editor's loop alive
+            self.fail("internal error, please report it:\n" + traceback.format_exc())
+            return
+        if report.warnings != self.warnings:    # each warning once, not on every save
+            for warning in report.warnings:
+                log.warning("warning: %s", warning)
+            self.warnings = report.warnings
+        log.info("%s built %d entries in %.0f ms: %d pages rendered, %d files written, %d removed",
+                 time.strftime("%H:%M:%S"), report.entries, (time.perf_counter() - started) * 1000,
+                 report.rendered, report.written, report.removed)
+        self.broadcaster.built(changed=bool(report.written or report.removed))
+
+    def fail(self, message: str):
+        log.error("%s error: %s\nThe preview shows the last good build; fix the file and save.",
+                  time.strftime("%H:%M:%S"), message)
+        self.broadcaster.failed(message)
+
+
+def watch(site, config_path: Path, bind: str, port: int) -> int:
+    from ..cli import EXIT_OK, EXIT_USAGE, normalize_site
+    BuildState(site.root / CACHE_DIR).forget()      # the next plain build checks everything again
+    signal.signal(signal.SIGTERM, _stop)            # `kill` stops it as cleanly as Ctrl-C
+    broadcaster = Broadcaster()
+    session = server = None
+    try:
+        session = Session(site, config_path, broadcaster)
+        session.start()         # watching first: a save during the first build is not missed
+        normalize_site(site)
+        session.build()
+        try:
+            server = start_server(bind, port, site.output_dir, site.base_path, broadcaster)
+        except OSError as err:
+            log.error("error: cannot serve on %s port %d (%s); choose another with --port, or stop what uses it",
+                      bind, port, err.strerror or err)
+            return EXIT_USAGE
+        host = f"[{bind}]" if ":" in bind else bind
+        print(f"Serving {site.output_dir} at http://{host}:{server.server_address[1]}{site.base_path}"
+              " (Ctrl-C to stop)", flush=True)
+        while True:
+            batch = session.inbox.take(timeout=1.0)
+            if batch is None:
+                continue
+            if batch.config or session.config_error:
+                session = _reload(session, server, broadcaster)
+                continue
+            if batch.dumps:
+                normalize_site(session.site)
+            session.build(None if batch.rescan or batch.dumps else batch.paths)
+    except KeyboardInterrupt:
+        log.info("stopped")
+        return EXIT_OK
+    finally:
+        broadcaster.close()
+        if server:
+            server.shutdown()
+            server.server_close()
+        if session:
+            session.stop()
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _reload(session: Session, server, broadcaster: Broadcaster) -> Session:
+    """site.yaml changed: read it again and rebuild everything (or keep going with the last good one)."""
+    try:
+        site = load(session.config_path)
+    except ConfigError as err:
+        session.config_error = True
+        session.fail(str(err))
+        return session
+    session.stop()
+    fresh = Session(site, session.config_path, broadcaster)
+    fresh.live.markdown = session.live.markdown     # rendered Markdown does not depend on site.yaml
+    fresh.live.prepare = session.live.prepare
+    server.root, server.base_path = site.output_dir, site.base_path
+    fresh.start()
+    fresh.build()
+    return fresh

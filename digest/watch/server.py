@@ -1,0 +1,177 @@
+"""The preview server of --watch: output/ over HTTP, standard library only.
+
+HTML pages it sends get a small script (live.js) that listens to /__digest__/events (server-sent
+events) to reload when a build finishes and to show a build error over the page; the files in
+output/ never hold it. Only files inside output/ are ever sent: a path with a `..` or `.` segment,
+plain or percent-encoded, or one that leads out through a link, is answered 404.
+"""
+import json
+import mimetypes
+import os
+import socket
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+EVENTS = "/__digest__/events"
+KEEPALIVE = 15          # seconds between comments on an idle event stream
+_SCRIPT = files(__package__).joinpath("live.js").read_text(encoding="utf-8")
+
+
+class Broadcaster:
+    """The state the open pages follow: the number of the last good build and the current error."""
+
+    def __init__(self):
+        self.build = 1
+        self.error: str | None = None
+        self.version = 0
+        self.closed = False
+        self.state = threading.Condition()
+
+    def built(self, changed: bool):
+        """A good build; pages reload when it changed the site or ended an error."""
+        with self.state:
+            if changed or self.error:
+                self.build += 1
+            self.error = None
+            self.version += 1
+            self.state.notify_all()
+
+    def failed(self, message: str):
+        with self.state:
+            self.error = message
+            self.version += 1
+            self.state.notify_all()
+
+    def close(self):
+        with self.state:
+            self.closed = True
+            self.state.notify_all()
+
+    def next(self, seen: int, timeout: float) -> tuple[int, str] | None:
+        """(version, state as JSON) once it is newer than `seen`; None on timeout or close."""
+        with self.state:
+            self.state.wait_for(lambda: self.version != seen or self.closed, timeout)
+            if self.closed or self.version == seen:
+                return None
+            return self.version, json.dumps({"build": self.build, "error": self.error})
+
+
+def resolve(root: Path, base_path: str, raw_path: str) -> Path | str | None:
+    """The file below root a request path names; a str when the client should be redirected there
+    (a folder without its slash); None when there is no such file or the path is not allowed."""
+    path = unquote(urlsplit(raw_path).path, errors="strict")
+    if "\x00" in path or "\\" in path:
+        return None
+    if path + "/" == base_path:
+        return base_path
+    if not path.startswith(base_path):
+        return None
+    parts = path[len(base_path):].split("/")
+    if any(part in (".", "..") for part in parts):
+        return None
+    target = root.joinpath(*[p for p in parts if p])
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(target)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        return None
+    if target.is_dir():
+        if not path.endswith("/"):
+            return path + "/"
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def inject(page: bytes, build: int) -> bytes:
+    script = _SCRIPT.replace("BUILD_NUMBER", str(build)).replace("EVENTS_URL", json.dumps(EVENTS))
+    tag = f"<script>\n{script}</script>\n".encode("utf-8")
+    at = page.lower().rfind(b"</body>")
+    return page[:at] + tag + page[at:] if at >= 0 else page + tag
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, root: Path, base_path: str, broadcaster: Broadcaster):
+        self.root, self.base_path, self.broadcaster = root, base_path, broadcaster
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "digest-preview"
+
+    def log_message(self, format, *args):       # noqa: A002 - the base class's name
+        pass                                    # the terminal is for build messages
+
+    def do_HEAD(self):
+        self._respond(head=True)
+
+    def do_GET(self):
+        if urlsplit(self.path).path == EVENTS:
+            self._events()
+        else:
+            self._respond(head=False)
+
+    def _respond(self, head: bool):
+        server = self.server
+        try:
+            found = resolve(server.root, server.base_path, self.path)
+        except UnicodeDecodeError:
+            found = None
+        if isinstance(found, str):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", found)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status = HTTPStatus.OK
+        if found is None:
+            status, found = HTTPStatus.NOT_FOUND, server.root / "404.html"
+        try:
+            data = found.read_bytes()
+        except OSError:
+            status, data, found = HTTPStatus.NOT_FOUND, b"<!DOCTYPE html><title>Not found</title><body></body>", None
+        kind = mimetypes.guess_type(found.name)[0] if found else "text/html"
+        kind = kind or "application/octet-stream"
+        if kind == "text/html":
+            data = inject(data, server.broadcaster.build)
+        if kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _events(self):
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = -1
+        try:
+            while not self.server.broadcaster.closed:
+                news = self.server.broadcaster.next(seen, KEEPALIVE)
+                if news is None:
+                    message = b": still here\n\n"
+                else:
+                    seen, state = news
+                    message = f"event: state\ndata: {state}\n\n".encode("utf-8")
+                self.wfile.write(message)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def start_server(bind: str, port: int, root: Path, base_path: str, broadcaster: Broadcaster) -> PreviewServer:
+    """Serve in a background thread. OSError when the address cannot be used."""
+    server = PreviewServer((bind, port), root, base_path, broadcaster)
+    threading.Thread(target=server.serve_forever, name="preview server", daemon=True).start()
+    return server
