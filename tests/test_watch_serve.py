@@ -1,0 +1,191 @@
+"""`python build.py --watch` as editors run it: the preview server, the reload signal, the error
+overlay's message, what starts a rebuild and what does not, and a clean stop."""
+import http.client
+import os
+import random
+import re
+import shutil
+import socket
+import time
+
+import pytest
+
+from conftest import ROOT, snapshot
+from digest.watch.server import Broadcaster, start_server
+from watch_helpers import Watcher, clean_build_of, differences, entry_text, make_site, save_atomically
+
+SECRET = "top secret, outside output/"
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The preview server alone, on a small output/ with a secret beside it and a link out of it."""
+    out = tmp_path / "site" / "output"
+    (out / "archive").mkdir(parents=True)
+    (out / "index.html").write_text("<!DOCTYPE html><html><body><h1>Home</h1></body></html>", encoding="utf-8")
+    (out / "archive" / "index.html").write_text("<!DOCTYPE html><html><body>Archive</body></html>", encoding="utf-8")
+    (out / "404.html").write_text("<!DOCTYPE html><html><body>Not here</body></html>", encoding="utf-8")
+    (out / "feed.xml").write_text("<rss></rss>", encoding="utf-8")
+    (tmp_path / "site" / "site.yaml").write_text(SECRET, encoding="utf-8")
+    os.symlink(tmp_path / "site" / "site.yaml", out / "linked.txt")
+    server = start_server("127.0.0.1", 0, out, "/", Broadcaster())
+    yield server, out
+    server.shutdown()
+    server.server_close()
+
+
+def _get(port: int, raw_path: str):
+    """A request with the path sent exactly as written (no client-side clean-up of dots)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest("GET", raw_path, skip_accept_encoding=True)
+    conn.endheaders()
+    response = conn.getresponse()
+    return response.status, response.getheader("Location"), response.read()
+
+
+@pytest.mark.parametrize("path", ["/../site.yaml", "/%2e%2e/site.yaml", "/%2E%2E/site.yaml", "/.%2e/site.yaml",
+                                  "/archive/../../site.yaml", "/archive/%2e%2e/%2e%2e/site.yaml",
+                                  "/..%2fsite.yaml", "/%2e%2e%2fsite.yaml", "/..%5csite.yaml", "/linked.txt",
+                                  "/archive/%2e%2e/index.html", "/%00", "//etc/passwd", "/%252e%252e/site.yaml"])
+def test_nothing_outside_output_is_served(served, path):
+    server, _ = served
+    status, _, body = _get(server.server_address[1], path)
+    assert status == 404, (path, status)
+    assert SECRET.encode() not in body
+
+
+def test_pages_get_the_reload_script_and_output_does_not(served):
+    server, out = served
+    port = server.server_address[1]
+    status, _, body = _get(port, "/")
+    assert status == 200 and b"<h1>Home</h1>" in body
+    assert b"EventSource" in body and body.index(b"EventSource") < body.index(b"</body>")
+    assert b"EventSource" not in (out / "index.html").read_bytes()
+    status, _, body = _get(port, "/feed.xml")
+    assert status == 200 and body == b"<rss></rss>"          # only HTML pages get the script
+    status, location, _ = _get(port, "/archive")
+    assert status == 301 and location == "/archive/"
+    status, _, body = _get(port, "/no/such/page/")
+    assert status == 404 and b"Not here" in body and b"EventSource" in body
+
+
+def test_a_site_under_a_sub_path_is_served_there(tmp_path):
+    out = tmp_path / "output"
+    (out / "themes").mkdir(parents=True)
+    (out / "themes" / "index.html").write_text("<html><body>Themes</body></html>", encoding="utf-8")
+    server = start_server("127.0.0.1", 0, out, "/news/", Broadcaster())
+    try:
+        port = server.server_address[1]
+        assert _get(port, "/news/themes/")[0] == 200
+        assert _get(port, "/news")[:2] == (301, "/news/")
+        assert _get(port, "/themes/")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_editors_loop(tmp_path):
+    """Saves of every kind rebuild once each and the output is the clean build's; swap files and
+    backups start nothing; errors are named and cleared; Ctrl-C stops without a traceback."""
+    rng = random.Random(11)
+    site = make_site(tmp_path, rng, entries=12, seeds=True)
+    held_back = site / "seeds" / sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))[0]
+    held_back.unlink()
+    watcher = Watcher(site)
+    try:
+        content = site / "content"
+        entry = content / "generated-00002.md"
+        page_of = lambda path: next((site / "output").glob(f"*/*/*/{path.stem}/index.html"))  # noqa: E731
+
+        # An atomic save: the page on disk and the one served show the new headline; only the served one
+        # carries the reload script.
+        save_atomically(entry, entry.read_text(encoding="utf-8").replace("title: ", "title: Saved by rename ", 1))
+        watcher.wait_build()
+        page = page_of(entry)
+        assert b"Saved by rename" in page.read_bytes() and b"EventSource" not in page.read_bytes()
+        status, body = watcher.get("/" + page.relative_to(site / "output").parent.as_posix() + "/")
+        assert status == 200 and b"Saved by rename" in body and b"EventSource" in body
+
+        # Editors' swap, lock and backup files start nothing.
+        builds = watcher.builds()
+        for name in (".generated-00002.md.swp", "generated-00002.md~", "#generated-00002.md#", "4913",
+                     ".#generated-00002.md"):
+            (content / name).write_text("scratch", encoding="utf-8")
+        (site / "templates" / ".entry.html.swp").write_text("scratch", encoding="utf-8")
+        assert watcher.quiet(1.0) and watcher.builds() == builds
+
+        # A burst (as from a git checkout) is one rebuild, or very few.
+        builds = watcher.builds()
+        for n in range(60):
+            (content / f"burst-{n}.md").write_text(entry_text(rng, 500 + n), encoding="utf-8")
+        watcher.wait_build()
+        assert watcher.quiet(1.0)
+        assert watcher.builds() - builds <= 2, watcher.stderr
+
+        # An in-place write in pieces is read once it holds still.
+        with open(entry, "w", encoding="utf-8") as f:
+            text = entry_text(rng, 2, title="Written in place, in two pieces")
+            f.write(text[:40])
+            f.flush()
+            time.sleep(0.005)
+            f.write(text[40:])
+        watcher.wait_build()
+        if not watcher.quiet(1.0):
+            assert watcher.state["error"] is None
+        assert b"Written in place, in two pieces" in page_of(entry).read_bytes()
+
+        # A delete, a rename and a new dump.
+        (content / "burst-1.md").unlink()
+        os.replace(content / "burst-2.md", content / "renamed-burst.md")
+        watcher.wait_build()
+        shutil.copy(ROOT / "seeds" / held_back.name, held_back)
+        watcher.wait_build(timeout=120)
+        assert watcher.quiet(1.5) or watcher.state["error"] is None
+
+        # A broken front matter: named with file and line; the site stays; the fix clears it.
+        good = entry.read_text(encoding="utf-8")
+        entry.write_text(good.replace("title: ", "title: [broken ", 1), encoding="utf-8")
+        error = watcher.wait_error()
+        assert re.search(r"content/generated-00002\.md:3\b", error), error
+        assert re.search(r"generated-00002\.md:3", watcher.stderr)
+        assert b"Written in place" in page_of(entry).read_bytes()
+        entry.write_text(good, encoding="utf-8")
+        assert watcher.wait_build()["error"] is None
+
+        # A bad site.yaml, then a template error, each named and cleared.
+        config = site / "site.yaml"
+        good_config = config.read_text(encoding="utf-8")
+        config.write_text(good_config + "page_size: many\n", encoding="utf-8")
+        error = watcher.wait_error()
+        assert re.search(r"site\.yaml:\d+", error), error
+        config.write_text(good_config, encoding="utf-8")
+        watcher.wait_build()
+        template = site / "templates" / "entry.html"
+        good_template = template.read_text(encoding="utf-8")
+        template.write_text(good_template.replace("{% block main %}", "{% block main %}{{ post.title | nosuchfilter }}"),
+                            encoding="utf-8")
+        error = watcher.wait_error()
+        assert re.search(r"entry\.html:\d+", error) and "nosuchfilter" in error, error
+        template.write_text(good_template, encoding="utf-8")
+        watcher.wait_build()
+
+        assert watcher.quiet(1.0) or watcher.state["error"] is None
+        assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []
+
+        assert watcher.interrupt() == 0
+        assert "Traceback" not in watcher.stderr, watcher.stderr
+    finally:
+        watcher.close()
+
+
+def test_a_port_in_use_is_named(tmp_path):
+    rng = random.Random(12)
+    site = make_site(tmp_path, rng, entries=2)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        from conftest import run_build
+        result = run_build(site, "--watch", "--port", str(port))
+    assert result.returncode == 2
+    assert f"port {port}" in result.stderr and "--port" in result.stderr and "Traceback" not in result.stderr
