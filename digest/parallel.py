@@ -15,8 +15,9 @@ def _run(index: int):
     return _job["fn"](_job["chunks"][index])
 
 
-def _quiet_on_ctrl_c():
+def _worker_signals():
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)       # the pool ends its workers so, whatever the parent does on it
 
 
 def workers() -> int:
@@ -33,7 +34,7 @@ def fork_map(fn, items: list, min_items: int = 200) -> list:
     chunks = [items[i::parts] for i in range(parts)]    # interleaved: each a mix of cheap and dear items
     _job.update(fn=fn, chunks=chunks)
     try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=_quiet_on_ctrl_c) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_worker_signals) as pool:
             done = pool.map(_run, range(parts), chunksize=1)
     finally:
         _job.clear()

@@ -88,7 +88,7 @@ def test_the_editors_loop(tmp_path):
     """Saves of every kind rebuild once each and the output is the clean build's; swap files and
     backups start nothing; errors are named and cleared; Ctrl-C stops without a traceback."""
     rng = random.Random(11)
-    site = make_site(tmp_path, rng, entries=12, seeds=True)
+    site = make_site(tmp_path, rng, entries=200, seeds=True)     # enough to use both cores
     held_back = site / "seeds" / sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))[0]
     held_back.unlink()
     watcher = Watcher(site)

@@ -80,6 +80,29 @@ def _own(post: Post) -> tuple:
     return post.digest, post.path, tuple(post.themes)
 
 
+def _place(post: Post) -> tuple:
+    """What decides which pages an entry is on and where: the rest is text."""
+    return (post.id, post.own_path, post.published, post.precision, post.day, post.iso, tuple(post.themes),
+            tuple(post.unknown_themes), post.story, post.source)
+
+
+def _posts_in(value):
+    """Every entry a context value holds, with the other reports of each (the page shows them)."""
+    kind = type(value)
+    if kind is Post:
+        yield value
+        yield from value.others
+    elif kind is list or kind is tuple:
+        for v in value:
+            yield from _posts_in(v)
+    elif kind is dict:
+        for v in value.values():
+            yield from _posts_in(v)
+    elif dataclasses.is_dataclass(value) and kind not in _PLAIN and not kind.__dataclass_params__.frozen:
+        for name in _FIELDS.get(kind) or [f.name for f in dataclasses.fields(kind)]:
+            yield from _posts_in(getattr(value, name))
+
+
 def _stat(path: Path):
     try:
         st = os.stat(path)
@@ -101,6 +124,13 @@ class LiveSite:
         self.page_fps: dict[str, tuple] = {}       # file → fingerprint of its last render
         self.feed_fps: dict[str, tuple] = {}
         self.common_fp = None
+        self.posts: list[Post] = []
+        self.warnings: list[str] = []
+        self.pages = None                           # every page, as last listed
+        self.pages_by_post = None                   # id(post) → the pages that show it
+        self.shown: set[int] = set()                # id() of every post the pages hold
+        self.chosen: dict = {}                      # feed → its items
+        self.common: dict = {}
         self.order: list[str] | None = None         # entry files in name order
         self.output = LiveOutput(site.output_dir, self.cache_dir)
         self.lock = threading.Lock()               # the build and the search indexer both write output/
@@ -137,18 +167,21 @@ class LiveSite:
         self.records.update({rel: (stats[rel], result) for (_, rel), result in zip(todo, results)})
 
     def _reread(self, paths):
+        """The files an event named, read again whatever their size and time say: two saves within
+        one tick of the file system's clock can leave both the same."""
         for path in paths:
             if not is_entry(self.site.content_dir, path):
                 continue
             rel = self._rel(path)
-            st = _stat(path)
-            if st is None or not path.is_file():
+            if not path.is_file():
                 if self.records.pop(rel, None):
                     self.order = None
-            elif rel not in self.records or self.records[rel][0] != st:
-                self.records[rel] = self._read(path, rel)
-                if isinstance(self.records[rel][1], Post):
-                    keep_markdown([self.records[rel][1]], self.markdown)
+                continue
+            if rel not in self.records:
+                self.order = None
+            self.records[rel] = self._read(path, rel)
+            if isinstance(self.records[rel][1], Post):
+                keep_markdown([self.records[rel][1]], self.markdown)
 
     # -- templates ---------------------------------------------------------------------------------
 
@@ -194,6 +227,14 @@ class LiveSite:
         gc.disable()
         try:
             return self._build(changed)
+        except EntryErrors:
+            self.pages = None           # records hold posts no page holds: list the pages again next time
+            raise
+        except BuildError:
+            raise
+        except BaseException:           # a bug or a full disk: next time, look at every page again
+            self.pages, self.page_fps = None, {}
+            raise
         finally:
             gc.enable()
             if first:
@@ -204,68 +245,128 @@ class LiveSite:
         clock = Stopwatch(unit="ms")
         if self.search:
             self.search.cancel()        # the index under way is of entries about to change
-        folders = template_folders(site)
+        edits = None
         if changed is None or self.env is None:
             self._rescan()
             self._load_templates()
         else:
+            before = {rel: self.records.get(rel) for rel in map(self._rel, changed)}
             self._reread(changed)
-            if any(any(p.is_relative_to(f) for f in folders) for p in changed):
+            if any(any(p.is_relative_to(f) for f in template_folders(site)) for p in changed):
                 self._load_templates()
+            else:
+                edits = self._edits_in_place(before)
         errors = [result for _, result in self.records.values() if isinstance(result, str)]
         if errors:
             raise EntryErrors("\n".join(sorted(errors)))
-        if self.order is None or len(self.order) != len(self.records):
-            self.order = sorted(self.records)
-        read = [self.records[rel][1] for rel in self.order]
         clock.lap("read")
-        posts, warnings = assemble(site, read)
-        report = LiveReport(entries=len(posts), warnings=warnings)
-        clock.lap("assembled")
-
-        feed_sets = feeds.feed_sets(site)
-        pages = sitemap.pages(site, posts)
-        for post in posts:
-            post.fp = (_own(post), tuple(_own(o) for o in post.others))
-        clock.lap("pages listed")
-        common = shared_context(site, self.statics, feed_sets)
-        common_fp = fingerprint(common, site)
-        everything = common_fp != self.common_fp       # e.g. a new stylesheet: its hash is on every page
-        fps, stale = {}, []
-        for page in pages:
-            fp = (self._template_key(page.template), page.template, page.url, fingerprint(page.context, site))
-            fps[page.out] = fp
-            if everything or self.page_fps.get(page.out) != fp:
-                stale.append(page)
-        clock.lap(f"fingerprints ({len(stale)} of {len(pages)} pages to render)")
+        stale = self._restale(edits) if edits and self.pages is not None else None
+        if stale is None:
+            stale = self._relist()
+        clock.lap(f"pages to render: {len(stale)} of {len(self.pages)}")
         try:
-            rendered = dict(render_pages(self.env, common, stale))
+            rendered = dict(render_pages(self.env, self.common, stale))
         except html.TemplateError as err:
+            for page in stale:          # not rendered: their fingerprints must not say they were
+                self.page_fps.pop(page.out, None)
+            self.pages = None
             raise BuildError(str(err)) from None
         clock.lap("render")
 
-        chosen = {feed: feeds.feed_posts(site, feed, posts) for feed in feed_sets}
-        feed_fps = {feed.folder: (feed, tuple(p.fp for p in members)) for feed, members in chosen.items()}
+        feed_sets = list(self.chosen)
+        feed_fps = {feed.folder: (feed, tuple(p.fp for p in members)) for feed, members in self.chosen.items()}
         changed_feeds = [f for f in feed_sets if self.feed_fps.get(f.folder) != feed_fps[f.folder]]
-        by_id = feeds.items(site, list({p.id: p for f in changed_feeds for p in chosen[f]}.values()))
+        by_id = feeds.items(site, list({p.id: p for f in changed_feeds for p in self.chosen[f]}.values()))
         for feed in changed_feeds:
-            rendered.update(feeds.feed_files(site, feed, [by_id[p.id] for p in chosen[feed]]))
+            rendered.update(feeds.feed_files(site, feed, [by_id[p.id] for p in self.chosen[feed]]))
         rendered.update(self.statics)
         clock.lap(f"feeds ({len(changed_feeds)} of {len(feed_sets)})")
 
-        files = set(fps) | {feed.path(k) for feed in feed_sets for k in feeds.FILES} | set(self.statics)
+        files = set(self.page_fps) | {feed.path(k) for feed in feed_sets for k in feeds.FILES} | set(self.statics)
+        report = LiveReport(entries=len(self.posts), rendered=len(stale), warnings=list(self.warnings))
         with self.lock:
             keep = files | (self.search.files if self.search else set())
             report.written, report.removed = self.output.update(rendered, keep)
             self.files = files
         clock.lap("write")
-        self.page_fps, self.feed_fps, self.common_fp = fps, feed_fps, common_fp
-        report.rendered = len(stale)
+        self.feed_fps = feed_fps
         if self.search:
-            self.search.follow(posts)
+            self.search.follow(self.posts)
             if self.search.error:
                 report.warnings.append(f"search: {self.search.error}")
         return report
+
+    def _relist(self) -> list:
+        """List every page again, from all the entries; the pages whose fingerprint changed."""
+        site = self.site
+        if self.order is None or len(self.order) != len(self.records):
+            self.order = sorted(self.records)
+        self.posts, self.warnings = assemble(site, [self.records[rel][1] for rel in self.order])
+        feed_sets = feeds.feed_sets(site)
+        self.pages = sitemap.pages(site, self.posts)
+        self.pages_by_post = None
+        self.shown = {id(post) for post in self.posts}
+        for post in self.posts:
+            post.fp = (_own(post), tuple(_own(o) for o in post.others))
+        self.chosen = {feed: feeds.feed_posts(site, feed, self.posts) for feed in feed_sets}
+        self.common = shared_context(site, self.statics, feed_sets)
+        common_fp = fingerprint(self.common, site)
+        everything = common_fp != self.common_fp       # e.g. a new stylesheet: its hash is on every page
+        fps, stale = {}, []
+        for page in self.pages:
+            fp = self._page_fp(page)
+            fps[page.out] = fp
+            if everything or self.page_fps.get(page.out) != fp:
+                stale.append(page)
+        self.page_fps, self.common_fp = fps, common_fp
+        return stale
+
+    def _page_fp(self, page) -> tuple:
+        return self._template_key(page.template), page.template, page.url, fingerprint(page.context, self.site)
+
+    def _edits_in_place(self, before: dict) -> list | None:
+        """When every file touched was an entry before and still is one that sits where it sat (same
+        id, URL, time, themes, story, outlet: only its text changed), the posts as they were and as
+        they are; else None (the pages are listed again)."""
+        edits = []
+        for rel, old in before.items():
+            new = self.records.get(rel)
+            if old is None or new is None or not isinstance(old[1], Post) or not isinstance(new[1], Post):
+                return None
+            if _place(old[1]) != _place(new[1]):
+                return None
+            edits.append((old[1], new[1], rel))
+        return edits
+
+    def _restale(self, edits: list) -> list | None:
+        """Text edits: the pages are the same ones, showing the same entries; the edited posts take
+        their new text in place (the pages' contexts hold them) and only the pages that show them,
+        directly or as another report of a story, are looked at again. None when an edited post is
+        not one the pages hold (say, a file left out for its id)."""
+        if any(id(old) not in self.shown for old, _, _ in edits):
+            return None
+        if self.pages_by_post is None:
+            self.pages_by_post = {}
+            for page in self.pages:
+                for post in _posts_in(page.context):
+                    self.pages_by_post.setdefault(id(post), []).append(page)
+        touched = []
+        for old, new, rel in edits:
+            if old is not new:
+                kept = {"path": old.path, "others": old.others}
+                old.__dict__.update(new.__dict__)
+                old.__dict__.update(kept)
+                self.records[rel] = (self.records[rel][0], old)
+            touched.append(old)
+        for post in {id(p): p for t in touched for p in (t, *t.others)}.values():
+            post.fp = (_own(post), tuple(_own(o) for o in post.others))
+        stale = []
+        for page in {id(p): p for t in touched for p in self.pages_by_post.get(id(t), [])}.values():
+            fp = self._page_fp(page)
+            if self.page_fps.get(page.out) != fp:
+                self.page_fps[page.out] = fp
+                stale.append(page)
+        return stale
 
     def close(self):
         if self.search:
