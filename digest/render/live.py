@@ -24,7 +24,7 @@ from . import feeds, html, search, sitemap
 from .markup import Cache
 from .output import LiveOutput
 from ..content import is_entry
-from .posts import Post, assemble, entry_files, read_entry
+from .posts import Post, assemble, entry_files, read_entry, reader
 from .site import BuildError, Stopwatch, markdown_in, keep_markdown, render_pages, shared_context, static_files
 from ..parallel import fork_map
 from ..uptodate import CACHE_DIR, template_folders
@@ -160,7 +160,7 @@ class LiveSite:
         files = entry_files(self.site)
         stats = {rel: _stat(path) for path, rel in files}
         todo = [(path, rel) for path, rel in files if rel not in self.records or self.records[rel][0] != stats[rel]]
-        results = fork_map(lambda chunk: [read_entry(p, r, self.site, self.prepare) for p, r in chunk], todo)
+        results = fork_map(reader(self.site, self.prepare), todo)
         keep_markdown([r for r in results if isinstance(r, Post)], self.markdown)
         self.records = {rel: self.records[rel] for rel in stats if rel in self.records}
         self.order = None

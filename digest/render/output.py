@@ -34,18 +34,7 @@ class Output:
 
     def _sync(self, rels: list[str]) -> list[str]:
         """Bring these files up to date on disk; the ones that had to be written."""
-        changed = []
-        for rel in rels:
-            path, data = os.path.join(self.root, rel), self.files[rel]
-            try:
-                if os.stat(path).st_size == len(data) and _read(path) == data:
-                    continue
-                write_atomic(Path(path), data, make_parent=False)        # replace the old file whole
-            except FileNotFoundError:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                _write_new(path, data)
-            changed.append(rel)
-        return changed
+        return [rel for rel in rels if _put(os.path.join(self.root, rel), self.files[rel])]
 
     def commit(self) -> tuple[int, int, int]:
         """Write what changed; (written, unchanged, removed)."""
@@ -81,15 +70,8 @@ class LiveOutput:
             digest = hashlib.blake2b(data, digest_size=16).digest()
             if self.hashes.get(rel) == digest:
                 continue
-            path = os.path.join(self.root, rel)
-            try:
-                if rel in self.hashes or os.stat(path).st_size != len(data) or _read(path) != data:
-                    write_atomic(Path(path), data, make_parent=False)
-                    written += 1
-            except FileNotFoundError:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                _write_new(path, data)
-                written += 1
+            # A file whose old hash is known differs for sure; an unknown one is compared on disk.
+            written += _put(os.path.join(self.root, rel), data, differs=rel in self.hashes)
             self.hashes[rel] = digest
         for rel in self.listed - keep:
             self.hashes.pop(rel, None)
@@ -102,6 +84,18 @@ class LiveOutput:
 
 def _save_manifest(path: Path, files):
     write_atomic(path, json.dumps({"files": sorted(files)}, indent=0).encode())
+
+
+def _put(path: str, data: bytes, differs: bool = False) -> bool:
+    """The file holds these bytes afterwards; True when it had to be written."""
+    try:
+        if not differs and os.stat(path).st_size == len(data) and _read(path) == data:
+            return False
+        write_atomic(Path(path), data, make_parent=False)        # replace the old file whole
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _write_new(path, data)
+    return True
 
 
 def _write_new(path: str, data: bytes):

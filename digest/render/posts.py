@@ -158,7 +158,7 @@ def entry_files(site) -> list[tuple[Path, str]]:
             for path in entry_paths(site.content_dir)]
 
 
-def _reader(site, prepare):
+def reader(site, prepare):
     """fork_map's job: entry files → Posts, or the message saying why a file cannot be shown."""
     def read(files: list[tuple[Path, str]]) -> list["Post | str"]:
         return [read_entry(path, rel, site, prepare) for path, rel in files]
@@ -168,7 +168,7 @@ def _reader(site, prepare):
 def load_posts(site, prepare=None) -> tuple[list[Post], list[str]]:
     """Every entry in content/, newest first, and the warnings for those that cannot be shown.
     Files are read on all cores; `prepare(post)` runs there too, on each post read."""
-    read = fork_map(_reader(site, prepare), entry_files(site))
+    read = fork_map(reader(site, prepare), entry_files(site))
     warnings = [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
     posts, more = assemble(site, [r for r in read if not isinstance(r, str)])
     return posts, warnings + more
