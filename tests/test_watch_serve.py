@@ -169,6 +169,17 @@ def test_the_editors_loop(tmp_path):
         template.write_text(good_template, encoding="utf-8")
         watcher.wait_build()
 
+        # content/ deleted and made again (as some checkouts do): watched again, edits seen.
+        shutil.copytree(content, tmp_path / "content-kept")
+        shutil.rmtree(content)
+        watcher.wait_build()
+        shutil.copytree(tmp_path / "content-kept", content)
+        watcher.wait_build()
+        assert watcher.quiet(0.5) or watcher.state["error"] is None
+        save_atomically(entry, entry.read_text(encoding="utf-8").replace("title: ", "title: Back again ", 1))
+        watcher.wait_build()
+        assert b"Back again" in page_of(entry).read_bytes()
+
         assert watcher.quiet(1.0) or watcher.state["error"] is None
         assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []
 

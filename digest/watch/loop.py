@@ -34,6 +34,14 @@ class Session:
     def start(self):
         self.observer = start_observer(self.inbox)
 
+    def rewatch(self):
+        """Watch the folders afresh: one that was deleted or moved and is back is a new folder,
+        which the old watch does not see. The new watch starts before the old one stops."""
+        old, self.observer = self.observer, start_observer(self.inbox)
+        if old:
+            old.stop()
+            old.join(timeout=2)
+
     def stop(self):
         if self.observer:
             self.observer.stop()
@@ -93,6 +101,8 @@ def watch(site, config_path: Path, bind: str, port: int) -> int:
             if batch.config or session.config_error:
                 session = _reload(session, server, broadcaster)
                 continue
+            if batch.rescan:
+                session.rewatch()
             if batch.dumps:
                 normalize_site(session.site)
             session.build(None if batch.rescan or batch.dumps else batch.paths)
