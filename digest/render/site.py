@@ -1,6 +1,7 @@
 """Render: content/ + site.yaml + templates/ → output/."""
 import hashlib
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -114,8 +115,12 @@ def build(site) -> RenderReport:
     report.entries = len(posts)
     clock.lap("read entries and markdown")
     indexer = search.Indexer(posts, site, cache_dir) if site.search else None
+    starter = None
     if indexer:
-        indexer.start()         # Pagefind works in its own process while the pages render
+        # Writing Pagefind's input (a folder per entry) waits on the disk, and Pagefind works in its
+        # own process: both go on while the pages render.
+        starter = threading.Thread(target=indexer.start, name="search index")
+        starter.start()
     clock.lap("search index started")
 
     statics = static_files(site)
@@ -125,6 +130,7 @@ def build(site) -> RenderReport:
         rendered = render_pages(html.environment(site), shared_context(site, statics, feed_sets), pages)
     except html.TemplateError as err:
         if indexer:
+            starter.join()
             indexer.stop()
         raise BuildError(str(err)) from None
     clock.lap("pages")
@@ -137,6 +143,7 @@ def build(site) -> RenderReport:
     for name, data in statics.items():
         out.add(name, data)
     if indexer:
+        starter.join()
         for name, data in indexer.files().items():
             out.add(name, data)
         clock.lap("search index")
