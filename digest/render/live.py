@@ -50,6 +50,13 @@ _PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, markupsaf
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
 def fingerprint(value, site):
     """What a context value stands for, as a comparable value: equal fingerprints, equal pages.
     (Plain values and entries, by far the most common, are handled inline: this runs for every
@@ -69,15 +76,17 @@ def fingerprint(value, site):
     if dataclasses.is_dataclass(value):
         if kind.__dataclass_params__.frozen:
             return value        # compared by value (themes, feeds, outlets)
-        names = _FIELDS.get(kind)
-        if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        return (kind.__name__,) + tuple([fingerprint(getattr(value, name), site) for name in names])
+        return (kind.__name__,) + tuple([fingerprint(getattr(value, name), site) for name in _field_names(kind)])
     raise TypeError(f"cannot tell when a {kind.__name__} in a page's context changes")
 
 
 def _own(post: Post) -> tuple:
     return post.digest, post.path, tuple(post.themes)
+
+
+def _fingerprint_post(post: Post):
+    """An entry as the pages see it: itself and its story's other reports."""
+    post.fp = (_own(post), tuple(_own(o) for o in post.others))
 
 
 def _place(post: Post) -> tuple:
@@ -99,7 +108,7 @@ def _posts_in(value):
         for v in value.values():
             yield from _posts_in(v)
     elif dataclasses.is_dataclass(value) and kind not in _PLAIN and not kind.__dataclass_params__.frozen:
-        for name in _FIELDS.get(kind) or [f.name for f in dataclasses.fields(kind)]:
+        for name in _field_names(kind):
             yield from _posts_in(getattr(value, name))
 
 
@@ -112,10 +121,12 @@ def _stat(path: Path):
 
 
 class LiveSite:
-    def __init__(self, site):
+    def __init__(self, site, markdown: Cache | None = None):
+        """`markdown`: the rendered-Markdown cache of an earlier LiveSite (it does not depend on
+        site.yaml); else the one on disk."""
         self.site = site
         self.cache_dir = site.root / CACHE_DIR
-        self.markdown = Cache(self.cache_dir / "html.pickle")
+        self.markdown = markdown or Cache(self.cache_dir / "html.pickle")
         self.prepare = markdown_in(self.markdown)
         self.records: dict[str, tuple] = {}        # entry file → (stat, Post or error message)
         self.env = None
@@ -307,7 +318,7 @@ class LiveSite:
         self.pages_by_post = None
         self.shown = {id(post) for post in self.posts}
         for post in self.posts:
-            post.fp = (_own(post), tuple(_own(o) for o in post.others))
+            _fingerprint_post(post)
         self.chosen = {feed: feeds.feed_posts(site, feed, self.posts) for feed in feed_sets}
         self.common = shared_context(site, self.statics, feed_sets)
         common_fp = fingerprint(self.common, site)
@@ -359,7 +370,7 @@ class LiveSite:
                 self.records[rel] = (self.records[rel][0], old)
             touched.append(old)
         for post in {id(p): p for t in touched for p in (t, *t.others)}.values():
-            post.fp = (_own(post), tuple(_own(o) for o in post.others))
+            _fingerprint_post(post)
         stale = []
         for page in {id(p): p for t in touched for p in self.pages_by_post.get(id(t), [])}.values():
             fp = self._page_fp(page)

@@ -23,9 +23,9 @@ log = logging.getLogger("digest")
 class Session:
     """One site being watched: its LiveSite, the folders watched, and what the browser is told."""
 
-    def __init__(self, site, config_path: Path, broadcaster: Broadcaster):
+    def __init__(self, site, config_path: Path, broadcaster: Broadcaster, markdown=None):
         self.site, self.config_path, self.broadcaster = site, config_path, broadcaster
-        self.live = LiveSite(site)
+        self.live = LiveSite(site, markdown)
         self.inbox = Inbox(site, config_path)
         self.observer = None
         self.config_error = False
@@ -131,9 +131,7 @@ def _reload(session: Session, server, broadcaster: Broadcaster) -> Session:
         session.fail(str(err))
         return session
     session.stop()
-    fresh = Session(site, session.config_path, broadcaster)
-    fresh.live.markdown = session.live.markdown     # rendered Markdown does not depend on site.yaml
-    fresh.live.prepare = session.live.prepare
+    fresh = Session(site, session.config_path, broadcaster, session.live.markdown)
     server.root, server.base_path = site.output_dir, site.base_path
     fresh.start()
     fresh.build()
