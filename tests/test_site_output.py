@@ -92,3 +92,43 @@ def test_nothing_changed_means_nothing_done_but_a_change_anywhere_is_seen(site_d
     assert "rendered" in result.stderr and (site_dir / "output" / "404.html").is_file()
     os.utime(site_dir / "site.yaml")
     assert "rendered" in run_build(site_dir).stderr
+
+
+def test_a_finished_file_is_linked_in_and_replacing_it_never_writes_through_the_link(tmp_path, monkeypatch):
+    """The search index lies finished in the cache: output/ gets a hard link, compared like any file."""
+    from digest.render.output import Output
+    cache, out = tmp_path / "cache", tmp_path / "output"
+    (cache / "v1").mkdir(parents=True)
+    (cache / "v1" / "a.js").write_bytes(b"one")
+    (cache / "v1" / "b.js").write_bytes(b"same")
+
+    def commit(version):
+        o = Output(out, cache)
+        for name in ("a.js", "b.js"):
+            o.add_file(f"pagefind/{name}", cache / version / name)
+        return o.commit()
+
+    assert commit("v1") == (2, 0, 0)
+    assert (out / "pagefind" / "a.js").stat().st_ino == (cache / "v1" / "a.js").stat().st_ino
+    before = inodes(out)
+    assert commit("v1") == (0, 2, 0)
+    (cache / "v2").mkdir()                          # a new index: one file changed, one the same bytes
+    (cache / "v2" / "a.js").write_bytes(b"two")
+    (cache / "v2" / "b.js").write_bytes(b"same")
+    assert commit("v2") == (1, 1, 0)
+    after = inodes(out)
+    assert after["pagefind/b.js"] == before["pagefind/b.js"]            # not rewritten
+    assert (out / "pagefind" / "a.js").read_bytes() == b"two"
+    assert (cache / "v1" / "a.js").read_bytes() == b"one"               # the old link target untouched
+    assert not [p for p in (out / "pagefind").iterdir() if p.name.startswith(".")]     # no temp left
+
+    def no_links(*args):
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(os, "link", no_links)       # another disk: copied instead
+    (cache / "v3").mkdir()
+    (cache / "v3" / "a.js").write_bytes(b"three")
+    (cache / "v3" / "b.js").write_bytes(b"same")
+    shutil.rmtree(out / "pagefind")
+    assert commit("v3") == (2, 0, 0)
+    assert (out / "pagefind" / "a.js").read_bytes() == b"three"
+    assert (out / "pagefind" / "a.js").stat().st_ino != (cache / "v3" / "a.js").stat().st_ino

@@ -457,7 +457,7 @@ class _SearchFollower:
                 indexer.stop()
                 return
             time.sleep(0.05)
-        made = indexer.files()
+        made = {rel: source.read_bytes() for rel, source in indexer.files().items()}
         with self.live.lock:
             if self._current(number):
                 self.error = indexer.error

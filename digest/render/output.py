@@ -4,6 +4,10 @@ Every file of a build is rendered first; only when all of them rendered is outpu
 file is written only when its bytes differ from what is there (by temporary file and rename, so a
 reader never sees half a file), and files an earlier build wrote that this build no longer makes
 are removed. A build that fails therefore leaves the previous output/ exactly as it was.
+
+A file that already lies finished on the same disk (the search index, made by Pagefind in the
+cache folder) is put in output/ as a hard link rather than copied: making a file costs far more
+than linking one here, and no one writes either file in place (both are only ever replaced).
 """
 import hashlib
 import json
@@ -21,10 +25,14 @@ class Output:
     def __init__(self, root: Path, cache_dir: Path):
         self.root = root
         self.manifest_path = cache_dir / MANIFEST
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | Path] = {}
 
     def add(self, rel: str, data: bytes):
         self.files[rel] = data
+
+    def add_file(self, rel: str, source: Path):
+        """This finished file goes in output/ as it is (linked where the disk allows)."""
+        self.files[rel] = source
 
     def _previous(self) -> list[str]:
         try:
@@ -34,7 +42,7 @@ class Output:
 
     def _sync(self, rels: list[str]) -> list[str]:
         """Bring these files up to date on disk; the ones that had to be written."""
-        return [rel for rel in rels if _put(os.path.join(self.root, rel), self.files[rel])]
+        return [rel for rel in rels if _place(os.path.join(self.root, rel), self.files[rel])]
 
     def commit(self) -> tuple[int, int, int]:
         """Write what changed; (written, unchanged, removed)."""
@@ -84,6 +92,31 @@ class LiveOutput:
 
 def _save_manifest(path: Path, files):
     write_atomic(path, json.dumps({"files": sorted(files)}, indent=0).encode())
+
+
+def _place(path: str, what: bytes | Path) -> bool:
+    """The file holds these bytes (or this file's) afterwards; True when it had to be written."""
+    return _link(path, what) if isinstance(what, Path) else _put(path, what)
+
+
+def _link(path: str, source: Path) -> bool:
+    try:
+        here, there = os.stat(path), os.stat(source)
+        if os.path.samestat(here, there) or (
+                here.st_size == there.st_size and _read(path) == source.read_bytes()):
+            return False
+        folder, name = os.path.split(path)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.link")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = None                      # nothing there yet: link in place
+    try:
+        os.link(source, tmp or path)
+    except OSError:                     # another disk, or one without hard links: copy
+        return _put(path, source.read_bytes(), differs=True)
+    if tmp:
+        os.replace(tmp, path)           # a reader sees the old file or the new one
+    return True
 
 
 def _put(path: str, data: bytes, differs: bool = False) -> bool:

@@ -3,11 +3,17 @@ text) at build time, offline. It runs as a separate process while the site's pag
 and only when the entries' text changed; otherwise the last index is reused from the cache."""
 import hashlib
 import html
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 BUNDLE = "pagefind"
+# Pagefind's input is thrown away once it has run: on Linux it goes to the RAM disk, where making a
+# thousand small files costs next to nothing (on disk it cost seconds here). Too little room there
+# (containers often have 64 MB) and it goes to the cache folder instead.
+RAM_DISK = Path("/dev/shm")
 
 
 class Indexer:
@@ -21,27 +27,37 @@ class Indexer:
         self.key = h.hexdigest()
         self.process = None
         self.error = None
+        self.input = None
+
+    def _write_input(self) -> Path:
+        if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+            try:
+                return _write_pages(self.docs, RAM_DISK)
+            except OSError:
+                pass                    # full: the disk it is
+        return _write_pages(self.docs, self.folder)
+
+    def _drop_input(self):
+        if self.input is not None:
+            shutil.rmtree(self.input, ignore_errors=True)
+            self.input = None
 
     def start(self):
         """Start indexing in the background, unless the cached index is of these very entries."""
         stamp = self.folder / ".key"
         if stamp.exists() and stamp.read_text() == self.key and (self.folder / BUNDLE).is_dir():
             return
-        shutil.rmtree(self.folder, ignore_errors=True)
-        site = self.folder / "site"
-        for path, doc in self.docs.items():
-            target = site / path / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(doc, encoding="utf-8")
-        site.mkdir(parents=True, exist_ok=True)
         try:
             from pagefind_bin import get_executable
             command = [str(get_executable())]
         except ImportError:
             self.error = "Pagefind is not installed (pip install -r requirements.txt); the search page will not work"
             return
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        self.input = self._write_input()
         self.process = subprocess.Popen(
-            command + ["--site", str(site), "--output-path", str(self.folder / BUNDLE), "--force-language",
+            command + ["--site", str(self.input), "--output-path", str(self.folder / BUNDLE), "--force-language",
                        self.language, "--quiet"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -52,21 +68,35 @@ class Indexer:
             self.process.wait()
             self.process = None
             shutil.rmtree(self.folder, ignore_errors=True)
+        self._drop_input()
 
-    def files(self) -> dict[str, bytes]:
-        """Wait for the index; its files by path below output/."""
+    def files(self) -> dict[str, Path]:
+        """Wait for the index; its files (in the cache folder) by their path below output/."""
         if self.process is not None:
             out, _ = self.process.communicate()
+            self._drop_input()
             if self.process.returncode != 0:
                 self.error = f"Pagefind failed ({self.process.returncode}): {out.strip()[-500:]}"
                 return {}
-            shutil.rmtree(self.folder / "site", ignore_errors=True)
             (self.folder / ".key").write_text(self.key)
         root = self.folder / BUNDLE
         if not root.is_dir():
             return {}
-        return {f"{BUNDLE}/{p.relative_to(root).as_posix()}": p.read_bytes()
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {f"{BUNDLE}/{p.relative_to(root).as_posix()}": p for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _write_pages(docs: dict[str, str], place: Path) -> Path:
+    """Pagefind's input: a page per entry at the entry's own path, so that its results link there."""
+    folder = Path(tempfile.mkdtemp(prefix="digest-search-", dir=place))
+    try:
+        for path, doc in docs.items():
+            target = folder / path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(doc, encoding="utf-8")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
 
 
 def _doc(post, language: str) -> str:

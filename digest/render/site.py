@@ -128,11 +128,13 @@ def build(site) -> RenderReport:
     pages = sitemap.pages(site, posts)
     try:
         rendered = render_pages(html.environment(site), shared_context(site, statics, feed_sets), pages)
-    except html.TemplateError as err:
+    except BaseException as err:        # Ctrl-C too: Pagefind's input is in memory, not left there
         if indexer:
             starter.join()
             indexer.stop()
-        raise BuildError(str(err)) from None
+        if isinstance(err, html.TemplateError):
+            raise BuildError(str(err)) from None
+        raise
     clock.lap("pages")
     out = Output(site.output_dir, cache_dir)
     for name, data in rendered:
@@ -144,8 +146,8 @@ def build(site) -> RenderReport:
         out.add(name, data)
     if indexer:
         starter.join()
-        for name, data in indexer.files().items():
-            out.add(name, data)
+        for name, source in indexer.files().items():
+            out.add_file(name, source)
         clock.lap("search index")
         if indexer.error:
             report.warnings.append(f"search: {indexer.error}")
