@@ -24,18 +24,24 @@ def workers() -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def fork_map(fn, items: list, min_items: int = 200) -> list:
+def fork_map(fn, items: list, min_items: int = 200, meanwhile=None) -> list:
     """fn maps a list of items to a list of results, one per item; this returns the results for all
-    items, in order, computed in forked workers when it pays."""
+    items, in order, computed in forked workers when it pays. `meanwhile()`, if given, runs in this
+    process while the workers work (this process would only wait), or first when there are none."""
     n = workers()
     if len(items) < min_items or n < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         return fn(items) if items else []
     parts = n * 2
     chunks = [items[i::parts] for i in range(parts)]    # interleaved: each a mix of cheap and dear items
     _job.update(fn=fn, chunks=chunks)
     try:
         with multiprocessing.get_context("fork").Pool(n, initializer=_worker_signals) as pool:
-            done = pool.map(_run, range(parts), chunksize=1)
+            pending = pool.map_async(_run, range(parts), chunksize=1)
+            if meanwhile:
+                meanwhile()
+            done = pending.get()
     finally:
         _job.clear()
     results = [None] * len(items)

@@ -34,6 +34,17 @@ def environment(site) -> jinja2.Environment:
     return env
 
 
+def compile_all(env: jinja2.Environment):
+    """Compile every template now, so that the workers forked later share them instead of each
+    compiling its own. One that does not compile is left for the page that uses it to report."""
+    for name in env.list_templates(extensions=("html", "xml", "txt")):
+        if not name.startswith("static/"):
+            try:
+                env.get_template(name)
+            except Exception:       # reported, with its line, by the render if a page uses it
+                pass
+
+
 def shown_time(post, zone: ZoneInfo) -> str:
     """The time in words, to the precision known: '12 July 2025, 14:17 JST'; '12 July 2025, about
     14:00 JST' for hour precision; '12 July 2025' for a day."""

@@ -165,10 +165,11 @@ def reader(site, prepare):
     return read
 
 
-def load_posts(site, prepare=None) -> tuple[list[Post], list[str]]:
+def load_posts(site, prepare=None, meanwhile=None) -> tuple[list[Post], list[str]]:
     """Every entry in content/, newest first, and the warnings for those that cannot be shown.
-    Files are read on all cores; `prepare(post)` runs there too, on each post read."""
-    read = fork_map(reader(site, prepare), entry_files(site))
+    Files are read on all cores; `prepare(post)` runs there too, on each post read; `meanwhile()`
+    runs here while they are read."""
+    read = fork_map(reader(site, prepare), entry_files(site), meanwhile=meanwhile)
     warnings = [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
     posts, more = assemble(site, [r for r in read if not isinstance(r, str)])
     return posts, warnings + more

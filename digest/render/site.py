@@ -65,6 +65,7 @@ def markdown_in(cache: Cache):
     def prepare(post):
         post.html_key = key(post.body)
         post.html = cache.get(post.html_key) or renderer(post.body)
+        post.body = ""          # not needed any more: the workers send each post back, the lighter the better
     return prepare
 
 
@@ -95,12 +96,12 @@ def _pages(pages) -> list[tuple[str, bytes]]:
     return out
 
 
-def render_pages(env, common: dict, pages) -> list[tuple[str, bytes]]:
-    """(file, bytes) of each page, rendered on all cores when there are many. TemplateError names
-    the template and line of the first that fails."""
+def render_pages(env, common: dict, pages, meanwhile=None) -> list[tuple[str, bytes]]:
+    """(file, bytes) of each page, rendered on all cores when there are many; `meanwhile()` runs
+    here while they render. TemplateError names the template and line of the first that fails."""
     _render_job.update(env=env, common=common)
     try:
-        return fork_map(_pages, pages)
+        return fork_map(_pages, pages, meanwhile=meanwhile)
     finally:
         _render_job.clear()
 
@@ -110,7 +111,10 @@ def build(site) -> RenderReport:
     report = RenderReport()
     cache_dir = site.root / CACHE_DIR
     cache = Cache(cache_dir / "html.pickle")
-    posts, report.warnings = load_posts(site, prepare=markdown_in(cache))
+    env = html.environment(site)
+    # The templates compile here while the workers read the entries, so the render's workers
+    # share them; the feeds are made here while the workers render.
+    posts, report.warnings = load_posts(site, prepare=markdown_in(cache), meanwhile=lambda: html.compile_all(env))
     keep_markdown(posts, cache)
     report.entries = len(posts)
     clock.lap("read entries and markdown")
@@ -126,8 +130,10 @@ def build(site) -> RenderReport:
     statics = static_files(site)
     feed_sets = feeds.feed_sets(site)
     pages = sitemap.pages(site, posts)
+    feed_files = {}
     try:
-        rendered = render_pages(html.environment(site), shared_context(site, statics, feed_sets), pages)
+        rendered = render_pages(env, shared_context(site, statics, feed_sets), pages,
+                                meanwhile=lambda: feed_files.update(feeds.files(site, feed_sets, posts)))
     except BaseException as err:        # Ctrl-C too: Pagefind's input is in memory, not left there
         if indexer:
             starter.join()
@@ -135,13 +141,12 @@ def build(site) -> RenderReport:
         if isinstance(err, html.TemplateError):
             raise BuildError(str(err)) from None
         raise
-    clock.lap("pages")
+    clock.lap("pages and feeds")
     out = Output(site.output_dir, cache_dir)
     for name, data in rendered:
         out.add(name, data)
-    for name, data in feeds.files(site, feed_sets, posts).items():
+    for name, data in feed_files.items():
         out.add(name, data)
-    clock.lap("feeds")
     for name, data in statics.items():
         out.add(name, data)
     if indexer:
