@@ -132,3 +132,28 @@ def test_a_finished_file_is_linked_in_and_replacing_it_never_writes_through_the_
     assert commit("v3") == (2, 0, 0)
     assert (out / "pagefind" / "a.js").read_bytes() == b"three"
     assert (out / "pagefind" / "a.js").stat().st_ino != (cache / "v3" / "a.js").stat().st_ino
+
+
+def test_a_first_build_is_written_beside_output_and_swapped_in_whole(tmp_path):
+    """No output/ yet: the workers write the pages into a folder beside it, renamed to output/ at
+    the end. It gives the same files as a build into an output/ that exists, and a first build that
+    fails leaves neither output/ nor its folder behind."""
+    staged = build_site_copy(tmp_path / "a")
+    site = build_site_copy(tmp_path / "b")
+    shutil.rmtree(site / "output")
+    shutil.rmtree(site / ".digest-cache")
+    (site / "output").mkdir()                           # there, but empty: files are written one by one
+    assert run_build(site, "-q").returncode == 0
+    assert snapshot(staged / "output") == snapshot(site / "output")
+    assert [p.name for p in staged.iterdir() if p.name.startswith(".output")] == []
+
+    stale = site / ".output.new-99999999"               # left by a first build that was killed
+    (stale / "2025").mkdir(parents=True)
+    shutil.rmtree(site / "output")
+    (site / "templates").mkdir()
+    broken = (ROOT / "templates" / "entry.html").read_text().replace("{% endblock %}", "{% endblok %}", 1)
+    (site / "templates" / "entry.html").write_text(broken)
+    result = run_build(site, "-q")
+    assert result.returncode == 1 and "templates/entry.html:" in result.stderr
+    assert not (site / "output").exists()
+    assert [p.name for p in site.iterdir() if p.name.startswith(".output")] == []

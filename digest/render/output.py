@@ -5,6 +5,10 @@ file is written only when its bytes differ from what is there (by temporary file
 reader never sees half a file), and files an earlier build wrote that this build no longer makes
 are removed. A build that fails therefore leaves the previous output/ exactly as it was.
 
+A first build, with no output/ yet, writes into a folder beside it that is renamed to output/ once
+everything is in: its pages can then be written by the workers as they are rendered, and still no
+one ever sees half a site.
+
 A file that already lies finished on the same disk (the search index, made by Pagefind in the
 cache folder) is put in output/ as a hard link rather than copied: making a file costs far more
 than linking one here, and no one writes either file in place (both are only ever replaced).
@@ -12,6 +16,7 @@ than linking one here, and no one writes either file in place (both are only eve
 import hashlib
 import json
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,10 +30,32 @@ class Output:
     def __init__(self, root: Path, cache_dir: Path):
         self.root = root
         self.manifest_path = cache_dir / MANIFEST
-        self.files: dict[str, bytes | Path] = {}
+        self.files: dict[str, bytes | Path | None] = {}
+        self.staging: Path | None = None
+
+    def stage(self) -> Path | None:
+        """For a first build (no output/ yet): the folder to write into, renamed to output/ by
+        commit(). None when output/ exists: then each file is compared and replaced on its own."""
+        if self.root.exists():
+            return None
+        for stale in self.root.parent.glob(f".{self.root.name}.new-*"):    # left by a build killed half-way
+            shutil.rmtree(stale, ignore_errors=True)
+        self.staging = self.root.parent / f".{self.root.name}.new-{os.getpid()}"
+        self.staging.mkdir(parents=True)
+        return self.staging
+
+    def discard(self):
+        """The build failed: drop what a first build wrote (output/ itself was never touched)."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
 
     def add(self, rel: str, data: bytes):
         self.files[rel] = data
+
+    def add_written(self, rel: str):
+        """A file already written into the staging folder (by write_new)."""
+        self.files[rel] = None
 
     def add_file(self, rel: str, source: Path):
         """This finished file goes in output/ as it is (linked where the disk allows)."""
@@ -42,11 +69,14 @@ class Output:
 
     def _sync(self, rels: list[str]) -> list[str]:
         """Bring these files up to date on disk; the ones that had to be written."""
-        return [rel for rel in rels if _place(os.path.join(self.root, rel), self.files[rel])]
+        root = self.staging or self.root
+        return [rel for rel in rels
+                if self.files[rel] is None or _place(os.path.join(root, rel), self.files[rel])]
 
     def commit(self) -> tuple[int, int, int]:
         """Write what changed; (written, unchanged, removed)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        if self.staging is None:
+            self.root.mkdir(parents=True, exist_ok=True)
         # File system calls wait on the disk, not the CPU: threads overlap them (a folder per page).
         # Each thread takes a share of the files rather than one task per file, which costs more
         # to hand out than to do.
@@ -55,6 +85,9 @@ class Output:
             changed = [rel for done in pool.map(self._sync, [rels[i::IO_THREADS] for i in range(IO_THREADS)])
                        for rel in done]
         written, unchanged = len(changed), len(self.files) - len(changed)
+        if self.staging is not None:
+            os.rename(self.staging, self.root)
+            self.staging = None
         removed = _remove(self.root, [rel for rel in self._previous() if rel not in self.files])
         _save_manifest(self.manifest_path, self.files)
         return written, unchanged, removed
@@ -129,6 +162,13 @@ def _put(path: str, data: bytes, differs: bool = False) -> bool:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         _write_new(path, data)
     return True
+
+
+def write_new(root: Path, rel: str, data: bytes):
+    """A first build's file, written straight into its staging folder (see Output.stage)."""
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    _write_new(path, data)
 
 
 def _write_new(path: str, data: bytes):

@@ -4,10 +4,11 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import feeds, html, search, sitemap
 from .markup import Cache, Renderer, key
-from .output import Output
+from .output import Output, write_new
 from ..parallel import fork_map
 from .posts import load_posts
 from ..uptodate import CACHE_DIR, template_folders
@@ -87,19 +88,26 @@ def shared_context(site, statics: dict[str, bytes], feed_sets) -> dict:
 _render_job: dict = {}
 
 
-def _pages(pages) -> list[tuple[str, bytes]]:
-    env, common = _render_job["env"], _render_job["common"]
+def _pages(pages) -> list[tuple[str, bytes | None]]:
+    env, common, folder = _render_job["env"], _render_job["common"], _render_job["write_to"]
     out = []
     for page in pages:
-        text = html.render(env, page.template, {**common, **page.context, "page": page})
-        out.append((page.out, text.encode("utf-8")))
+        data = html.render(env, page.template, {**common, **page.context, "page": page}).encode("utf-8")
+        if folder is None:
+            out.append((page.out, data))
+        else:                   # a first build: the worker writes the page itself, as soon as it has it
+            write_new(folder, page.out, data)
+            out.append((page.out, None))
     return out
 
 
-def render_pages(env, common: dict, pages, meanwhile=None) -> list[tuple[str, bytes]]:
+def render_pages(env, common: dict, pages, meanwhile=None, write_to: Path | None = None
+                 ) -> list[tuple[str, bytes | None]]:
     """(file, bytes) of each page, rendered on all cores when there are many; `meanwhile()` runs
-    here while they render. TemplateError names the template and line of the first that fails."""
-    _render_job.update(env=env, common=common)
+    here while they render. With `write_to` (a first build's staging folder) each page is written
+    there instead, and comes back as (file, None). TemplateError names the template and line of the
+    first that fails."""
+    _render_job.update(env=env, common=common, write_to=write_to)
     try:
         return fork_map(_pages, pages, meanwhile=meanwhile)
     finally:
@@ -131,33 +139,35 @@ def build(site) -> RenderReport:
     feed_sets = feeds.feed_sets(site)
     pages = sitemap.pages(site, posts)
     feed_files = {}
+    out = Output(site.output_dir, cache_dir)
     try:
-        rendered = render_pages(env, shared_context(site, statics, feed_sets), pages,
+        rendered = render_pages(env, shared_context(site, statics, feed_sets), pages, write_to=out.stage(),
                                 meanwhile=lambda: feed_files.update(feeds.files(site, feed_sets, posts)))
-    except BaseException as err:        # Ctrl-C too: Pagefind's input is in memory, not left there
+        clock.lap("pages and feeds")
+        for name, data in rendered:
+            if data is None:
+                out.add_written(name)
+            else:
+                out.add(name, data)
+        for name, data in (feed_files | statics).items():
+            out.add(name, data)
+        if indexer:
+            starter.join()
+            for name, source in indexer.files().items():
+                out.add_file(name, source)
+            clock.lap("search index")
+            if indexer.error:
+                report.warnings.append(f"search: {indexer.error}")
+        report.pages = len(pages)
+        report.written, report.unchanged, report.removed = out.commit()
+    except BaseException as err:        # Ctrl-C too: nothing half-made is left behind
+        out.discard()
         if indexer:
             starter.join()
             indexer.stop()
         if isinstance(err, html.TemplateError):
             raise BuildError(str(err)) from None
         raise
-    clock.lap("pages and feeds")
-    out = Output(site.output_dir, cache_dir)
-    for name, data in rendered:
-        out.add(name, data)
-    for name, data in feed_files.items():
-        out.add(name, data)
-    for name, data in statics.items():
-        out.add(name, data)
-    if indexer:
-        starter.join()
-        for name, source in indexer.files().items():
-            out.add_file(name, source)
-        clock.lap("search index")
-        if indexer.error:
-            report.warnings.append(f"search: {indexer.error}")
-    report.pages = len(pages)
-    report.written, report.unchanged, report.removed = out.commit()
     report.files = sorted(out.files)
     clock.lap("write")
     cache.save()
