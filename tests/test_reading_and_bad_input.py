@@ -86,3 +86,17 @@ def test_unreadable_dump_is_a_warning(site_dir):
     locked.chmod(0)
     result = run_build(site_dir)
     assert "seeds/locked.txt: cannot read" in result.stderr
+
+
+def test_entry_files_are_the_markdown_files_not_hidden_in_path_order(tmp_path):
+    """Editors' lock and swap files and hidden folders are not entries; subfolders are, in the order
+    paths sort (a folder's files before a sibling whose name merely starts the same)."""
+    from digest.content import entry_paths
+    content = tmp_path / "content"
+    for rel in ("a.md", "a-b/x.md", "a/x.md", "a/z/y.md", ".#a.md", ".drafts/y.md", "b/.hidden.md",
+                "notes.txt", "b/c.md"):
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("---\n---\n", encoding="utf-8")
+    assert [p.relative_to(content).as_posix() for p in entry_paths(content)] == [
+        "a/x.md", "a/z/y.md", "a-b/x.md", "a.md", "b/c.md"]
+    assert entry_paths(tmp_path / "missing") == []

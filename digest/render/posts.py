@@ -4,6 +4,7 @@ An entry that cannot be shown (no front matter, no title, no readable time) is s
 warning naming the file and line; the rest of the site is built.
 """
 import hashlib
+import os
 import re
 from operator import attrgetter
 from dataclasses import dataclass, field
@@ -154,8 +155,9 @@ def read_entry(path: Path, rel: str, site, prepare=None) -> "Post | str":
 
 def entry_files(site) -> list[tuple[Path, str]]:
     """(path, path relative to the site) of every entry file in content/, sorted."""
-    return [(path, path.relative_to(site.root).as_posix() if path.is_relative_to(site.root) else str(path))
-            for path in entry_paths(site.content_dir)]
+    inside = str(site.root).rstrip(os.sep) + os.sep
+    return [(path, name[len(inside):].replace(os.sep, "/") if name.startswith(inside) else name)
+            for path, name in ((path, str(path)) for path in entry_paths(site.content_dir))]
 
 
 def reader(site, prepare):
