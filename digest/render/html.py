@@ -31,7 +31,27 @@ def environment(site) -> jinja2.Environment:
         day=_day,
         jsonld=jsonld,
     )
+    env.globals["once"] = Once()
     return env
+
+
+class Once:
+    """`once(macro, args…)` in a template: the macro's output for these arguments, made the first
+    time and then reused until the next render (a card shows on its themes', its outlet's and its
+    day's pages alike: each is made once instead of three or four times). Only for a macro whose
+    output depends on nothing but its arguments and what every page shares; keyed by its name."""
+
+    def __init__(self):
+        self.made: dict[tuple, tuple] = {}
+
+    def __call__(self, macro, *args):
+        key = (macro.name, *(a if isinstance(a, (str, int, float, bool, type(None))) else id(a) for a in args))
+        if key not in self.made:
+            self.made[key] = (args, macro(*args))       # the arguments are kept: no id is reused meanwhile
+        return self.made[key][1]
+
+    def clear(self):
+        self.made.clear()
 
 
 def compile_all(env: jinja2.Environment):

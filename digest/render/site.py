@@ -108,6 +108,7 @@ def render_pages(env, common: dict, pages, meanwhile=None, write_to: Path | None
     there instead, and comes back as (file, None). TemplateError names the template and line of the
     first that fails."""
     _render_job.update(env=env, common=common, write_to=write_to)
+    env.globals["once"].clear()         # what was made for the last render may show old entries
     try:
         return fork_map(_pages, pages, meanwhile=meanwhile)
     finally:
