@@ -159,21 +159,20 @@ def _put(path: str, data: bytes, differs: bool = False) -> bool:
             return False
         write_atomic(Path(path), data, make_parent=False)        # replace the old file whole
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         _write_new(path, data)
     return True
 
 
 def write_new(root: Path, rel: str, data: bytes):
     """A first build's file, written straight into its staging folder (see Output.stage)."""
-    path = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    _write_new(path, data)
+    _write_new(os.path.join(root, rel), data)
 
 
 def _write_new(path: str, data: bytes):
-    """A file that was not there: no reader can see an old version, so it is written in place. A
-    build that stops half-way leaves a file whose bytes differ, which the next build rewrites."""
+    """A file that was not there (nor, maybe, its folder): no reader can see an old version, so it
+    is written in place. A build that stops half-way leaves a file whose bytes differ, which the
+    next build rewrites."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:             # appeared meanwhile: replace it whole
