@@ -130,8 +130,8 @@ def build(site) -> RenderReport:
     indexer = search.Indexer(posts, site, cache_dir) if site.search else None
     starter = None
     if indexer:
-        # Writing Pagefind's input (a folder per entry) waits on the disk, and Pagefind works in its
-        # own process: both go on while the pages render.
+        # Writing Pagefind's input (a folder per entry; on disk when there is no RAM disk) and
+        # Pagefind itself, in its own process, both go on while the pages render.
         starter = threading.Thread(target=indexer.start, name="search index")
         starter.start()
     clock.lap("search index started")
