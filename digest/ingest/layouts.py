@@ -47,6 +47,7 @@ class _Header:
     title: str | None
     source: str | None
     relative: str
+    aggregator_shape: bool  # the outlet repeated by a bullet, or glued to the time: an aggregator's own line
 
 
 def _header(nb: list[Line], i: int, floor: int) -> _Header:
@@ -76,7 +77,8 @@ def _header(nb: list[Line], i: int, floor: int) -> _Header:
     elif title is None and not glued and j + 1 < n and len(nb[j][1]) <= 250:
         title = nb[j][1]                                    # time, then headline, then body
         j += 1
-    return _Header(start, j, title, source, rel)
+    glued_tight = bool(glued) and not re.search(r"\s\d*$", nb[i][1][: len(nb[i][1]) - len(rel)])
+    return _Header(start, j, title, source, rel, bool(bullet) or glued_tight)
 
 
 def cut(text: str, furniture: Furniture) -> list[Block]:
@@ -91,6 +93,10 @@ def cut(text: str, furniture: Furniture) -> list[Block]:
         h = _header(nb, i, floor)
         headers.append(h)
         floor = h.body
+    # A relative time under a byline, in a comment thread or in a "more stories" list is the page's
+    # own: only a dump that shows an aggregator's header shape somewhere is cut at its times.
+    if not any(h.aggregator_shape for h in headers):
+        headers = []
     blocks = []
     has_anchors = bool(headers)
     first = headers[0].start if headers else len(nb)
