@@ -16,6 +16,7 @@ from ..text import sentences as split_sentences
 from .boilerplate import Furniture
 from .dates import Stamp, find_stamps, parse_relative
 from .layouts import Block
+from .roles import page_roles
 from .lines import (AGENCY_END, AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
                     is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
                     stamp_label_relative, words)
@@ -25,8 +26,8 @@ from .lines import (AGENCY_END, AGENCY_PAREN, DATELINE, bare_name, byline, credi
 _LIST_MARKER = re.compile(r"^(?:related(?: \w+)?|also read|read (?:more|also|next)|more (?:from|on|stories)\b.*|"
                           r"trending(?: \w+)?|recommended(?: \w+)*|see also|you (?:may|might) also like|"
                           r"most (?:read|popular|viewed)|top stories|latest(?: news)?|more news)\s*:?$", re.I)
-# Chrome that only a whole sentence gives away: reach-me lines, follow-us links.
-_CHROME_SENTENCE = re.compile(r"https?://|www\.|\bcan be reached at\b|@\w+\.\w+|\[email", re.I)
+# Chrome that only a whole sentence gives away: reach-me lines, follow-us links, newsletter promises.
+_CHROME_SENTENCE = re.compile(r"https?://|www\.|\bcan be reached at\b|@\w+\.\w+|\[email|\b(?:to|in) your inbox\b", re.I)
 _PUBLISHED_LABEL = re.compile(r"\b(?:published|posted|created|first published)\b", re.I)
 _GLUED_LABEL = re.compile(r"^[A-Za-z]{2,12}:(?=[A-Z\"“‘'])")   # "NextImg:Trump says ..." -> "Trump says ..."
 _INLINE_COPYRIGHT = re.compile(r"\s*(?:\[\s*copyright\b|©|\(c\)\s|copyright\s+\d{4}\b|all rights reserved|"
@@ -35,6 +36,8 @@ _INLINE_COPYRIGHT = re.compile(r"\s*(?:\[\s*copyright\b|©|\(c\)\s|copyright\s+\
 # Furniture, bylines, stamps and captions are short; a longer line can only be running text,
 # and matching every rule against it would cost more than the rest of the work.
 _LONGEST_LABEL = 400
+# How far into a saved page's text a byline or a date may still stand.
+_HEADER_REACH = 8
 
 
 def _tag(text: str, furniture: Furniture) -> str:
@@ -57,6 +60,14 @@ def _tag(text: str, furniture: Furniture) -> str:
     if _CHROME_SENTENCE.search(text) and len(words(text)) <= 25:
         return "chrome"
     return "prose" if is_prose(text) else "short"
+
+
+def tag_lines(lines: list[tuple[int, str]], furniture: Furniture, title_key: str | None = None) -> list[str]:
+    """The rule layer's reading of each line (the line-role model's lexical cues). A line a page
+    prints twice is a caption, alt text, a headline or an author box: "dup"."""
+    keys = [_norm(s) for _, s in lines]
+    counts = Counter(keys)
+    return ["dup" if counts[k] > 1 and k != title_key else _tag(s, furniture) for (_, s), k in zip(lines, keys)]
 
 
 @lru_cache(maxsize=8192)
@@ -105,68 +116,19 @@ def _dateline_span(paragraph: str) -> int:
 
 def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -> tuple[Article | None, list[str]]:
     notes = list(block.notes)
-    keys = {s: _norm(s) for _, s in block.lines}
-    counts = Counter(keys[s] for _, s in block.lines)
+    counts = Counter(_norm(s) for _, s in block.lines)
     title = block.title
     title_key = _norm(title) if title else None
-    # A line a page prints twice is a caption, alt text, a headline or an author box: never body.
-    lines = [(no, s, "dup" if counts[keys[s]] > 1 and keys[s] != title_key else _tag(s, furniture))
-             for no, s in block.lines]
+    lines = [(no, s, tag) for (no, s), tag in zip(block.lines, tag_lines(block.lines, furniture, title_key))]
     if block.kind == "related":
         # The header already told where the text starts; a capture cut short is still its text.
         lines = [(no, s, "prose" if tag == "short" and len(words(s)) >= 8 else tag) for no, s, tag in lines]
 
-    start = _body_start(lines, title_key)
-    caption = None
-    # A byline, a name or a date just under the first lines of text: what stands above it is the
-    # standfirst or the photo caption, not the body.
-    window = lines[start:start + 6]
-    marks = [n for n, (_, s, tag) in enumerate(window) if tag in ("byline", "stamp") or bare_name(s)]
-    marks = [n for n in marks if sum(1 for _, _s, t in window[:n] if t == "prose") <= 2]
-    if marks:
-        mark = marks[-1]
-        above = [s for _, s, tag in window[:mark] if tag == "prose"]
-        if above and (window[mark][2] == "byline" or bare_name(window[mark][1])):
-            caption = above[-1]
-        start = _body_start(lines, title_key, start + mark + 1)
-    header, rest = lines[:start], lines[start:]
-    if title is None:
-        title = _choose_title(header, counts)
-        title_key = _norm(title) if title else None
-
-    author = next((name for name in (byline(s) for _, s, tag in header if tag == "byline") if name), None)
-    if author is None:
-        author = _bare_byline(header, title_key)
-    caption = caption or next((s for _, s, tag in header if tag == "caption"), None)
-
-    # Body zone ends at a copyright line; the trailer after the last running text is dropped,
-    # except a last paragraph the capture cut off mid-word.
-    credit_lines = [s for _, s, tag in lines if tag == "copyright"]
-    end = next((n for n, (_, s, tag) in enumerate(rest) if tag == "copyright"), len(rest))
-    body_zone = rest[:end]
-    last_prose = max((n for n, (_, s, tag) in enumerate(body_zone) if tag == "prose"), default=-1)
-    if last_prose + 1 < len(body_zone) and _cut_off(body_zone[last_prose + 1]):
-        last_prose += 1
-    body_zone = body_zone[:last_prose + 1]
-
-    body, in_list = [], False
-    for n, (_, s, tag) in enumerate(body_zone):
-        if tag == "marker":
-            in_list = True
-            continue
-        if tag == "prose":
-            in_list = False
-        if in_list or _norm(s) == title_key:
-            continue
-        if tag == "caption" and caption is None:
-            caption = s
-        if tag == "credit" and n and body and body[-1] == body_zone[n - 1][1] and len(words(body[-1])) <= 12:
-            body.pop()          # a short caption line above its photo credit
-        if tag not in ("prose", "short"):
-            continue
-        if author and _is_bio(s, author):
-            continue
-        body.append(s)
+    if block.kind == "page":
+        title, header, body, caption, author, credit_lines = _page_zones(block, lines)
+    else:
+        title, header, body, caption, author = _aggregator_zones(lines, counts, title, title_key)
+        credit_lines = [s for _, s, tag in lines if tag == "copyright"]
 
     if not body:
         return None, _no_text(block, notes)
@@ -220,6 +182,87 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
         source=source, credit=credit, author=author, dateline=place,
         image_caption=caption, relative=relative, stamp=stamp, stamp_is_published=stamp_is_published,
     ), notes
+
+
+def _aggregator_zones(lines, counts, title, title_key):
+    """An aggregator's article: its header told where the text starts; the rules read the rest."""
+    start = _body_start(lines, title_key)
+    caption = None
+    # A byline, a name or a date just under the first lines of text: what stands above it is the
+    # standfirst or the photo caption, not the body.
+    window = lines[start:start + 6]
+    marks = [n for n, (_, s, tag) in enumerate(window) if tag in ("byline", "stamp") or bare_name(s)]
+    marks = [n for n in marks if sum(1 for _, _s, t in window[:n] if t == "prose") <= 2]
+    if marks:
+        mark = marks[-1]
+        above = [s for _, s, tag in window[:mark] if tag == "prose"]
+        if above and (window[mark][2] == "byline" or bare_name(window[mark][1])):
+            caption = above[-1]
+        start = _body_start(lines, title_key, start + mark + 1)
+    header, rest = lines[:start], lines[start:]
+    if title is None:
+        title = _choose_title(header, counts)
+        title_key = _norm(title) if title else None
+
+    author = next((name for name in (byline(s) for _, s, tag in header if tag == "byline") if name), None)
+    if author is None:
+        author = _bare_byline(header, title_key)
+    caption = caption or next((s for _, s, tag in header if tag == "caption"), None)
+
+    # Body zone ends at a copyright line; the trailer after the last running text is dropped,
+    # except a last paragraph the capture cut off mid-word.
+    end = next((n for n, (_, s, tag) in enumerate(rest) if tag == "copyright"), len(rest))
+    body_zone = rest[:end]
+    last_prose = max((n for n, (_, s, tag) in enumerate(body_zone) if tag == "prose"), default=-1)
+    if last_prose + 1 < len(body_zone) and _cut_off(body_zone[last_prose + 1]):
+        last_prose += 1
+    body_zone = body_zone[:last_prose + 1]
+
+    body, in_list = [], False
+    for n, (_, s, tag) in enumerate(body_zone):
+        if tag == "marker":
+            in_list = True
+            continue
+        if tag == "prose":
+            in_list = False
+        if in_list or _norm(s) == title_key:
+            continue
+        if tag == "caption" and caption is None:
+            caption = s
+        if tag == "credit" and n and body and body[-1] == body_zone[n - 1][1] and len(words(body[-1])) <= 12:
+            body.pop()          # a short caption line above its photo credit
+        if tag not in ("prose", "short"):
+            continue
+        if author and _is_bio(s, author):
+            continue
+        body.append(s)
+
+    return title, header, body, caption, author
+
+
+def _page_zones(block: Block, lines):
+    """A saved page: the learned model says which lines are running text and which the headline;
+    the rules read the byline, caption and dates above the text."""
+    found = page_roles(block.lines, [tag for _, _s, tag in lines])
+    texts = [s for _, s in block.lines]
+    title = texts[found.headline] if found.headline is not None else None
+    title = _GLUED_LABEL.sub("", title) if title else None
+    title_key = _norm(title) if title else None
+    first = int(found.body.argmax()) if found.body.any() else len(lines)
+    # The header: what stands above the text, and the lines that are not text among its first
+    # lines (a byline under the standfirst, a date under the photo caption).
+    header = lines[:first] + [line for line, keep in zip(lines[first:first + _HEADER_REACH],
+                                                          found.body[first:first + _HEADER_REACH]) if not keep]
+    author = next((name for name in (byline(s) for _, s, tag in header if tag == "byline") if name), None)
+    if author is None:
+        author = _bare_byline(header, title_key)
+    caption = next((s for _, s, tag in header if tag == "caption"), None)
+    body = [s for (_, s, _tag), keep in zip(lines, found.body)
+            if keep and _norm(s) != title_key and not (author and _is_bio(s, author))]
+    # A copyright line inside the text credits a photo ("© Amazon"); the page's own stands below it.
+    last = len(lines) - int(found.body[::-1].argmax()) if found.body.any() else 0
+    credit_lines = [s for _, s, tag in lines[last:] if tag == "copyright"]
+    return title, header, body, caption, author, credit_lines
 
 
 def _no_text(block: Block, notes: list[str]) -> list[str]:

@@ -1,0 +1,156 @@
+"""Which lines of a saved page are the article: a model learned from labelled pages.
+
+Two passes of gradient-boosted trees decide, line by line, whether a line is running text: the
+first from the line's own shape and its neighbours' (linefeatures.py), the second adds the first
+pass's verdicts around it (a run of text interrupted by a caption stays one run; a lone sentence in
+a list of links does not). A third model ranks the short lines above the text to pick the
+headline. The models are fitted by tools/train_roles.py from the dev sets (never by hand) and stored
+beside this file; it is loaded once per process.
+"""
+import pickle
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .linefeatures import BASE_NAMES, context_features, page_features
+from .lines import bare_name, words
+
+MODEL_FILE = Path(__file__).with_name("line_roles.pkl")
+MODEL_VERSION = 2
+BODY_THRESHOLD = 0.5
+# Headline candidates: short lines no further than this above the first line of text.
+HEADLINE_REACH = 60
+HEADLINE_MAX_CHARS = 300
+HEADLINE_EXTRA = 25
+N_BASE = len(BASE_NAMES)
+_BYLINE, _STAMP = BASE_NAMES.index("tag_byline"), BASE_NAMES.index("tag_stamp")
+
+
+@dataclass
+class PageRoles:
+    body_p: np.ndarray          # probability that each line is running text
+    body: np.ndarray            # bool per line
+    headline: int | None        # index of the headline line
+
+
+_thread_limit = None
+
+
+@cache
+def load_model() -> dict:
+    global _thread_limit
+    from threadpoolctl import threadpool_limits
+    with MODEL_FILE.open("rb") as f:
+        model = pickle.load(f)
+    # The trees are evaluated one small page at a time: starting OpenMP threads for each tree costs
+    # far more than it saves (20x slower on a busy two-core machine); dumps run in parallel instead.
+    # (After the load: OpenMP is loaded with scikit-learn.)
+    _thread_limit = threadpool_limits(1, user_api="openmp")
+    if model.get("version") != MODEL_VERSION:
+        raise RuntimeError(f"{MODEL_FILE} is version {model.get('version')}, expected {MODEL_VERSION}: "
+                           "rebuild it with python tools/train_roles.py")
+    return model
+
+
+_override: dict | None = None
+
+
+def use_model(model: dict | None):
+    """Evaluate with another model (the cross-validation's models of each fold); None: the stored one."""
+    global _override
+    _override = model
+
+
+def body_probabilities(features: np.ndarray, model: dict) -> np.ndarray:
+    first = model["body1"].predict_proba(features)[:, 1]
+    second = np.column_stack([features, context_features(first)])
+    return model["body2"].predict_proba(second)[:, 1]
+
+
+def choose_body(p: np.ndarray) -> np.ndarray:
+    body = p >= BODY_THRESHOLD
+    if not body.any() and len(p):
+        # Nothing passed: keep the likeliest line and its neighbours that are nearly as likely,
+        # rather than lose the page.
+        best = int(np.argmax(p))
+        body = p >= max(p[best] * 0.5, 0.05)
+    return body
+
+
+def headline_candidates(texts: list[str], body: np.ndarray) -> list[int]:
+    first = int(np.argmax(body)) if body.any() else len(texts)
+    lo = max(0, first - HEADLINE_REACH)
+    return [i for i in range(lo, min(first + 3, len(texts)))
+            if 0 < len(texts[i]) <= HEADLINE_MAX_CHARS and not body[i] and _has_letters(texts[i])]
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _tokens(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"\w+", text)}
+
+
+def headline_features(texts: list[str], features: np.ndarray, p: np.ndarray, body: np.ndarray,
+                      candidates: list[int]) -> np.ndarray:
+    """One row per candidate line: its shape (the line's own features), its place relative to the
+    text, and how much of it the opening paragraphs repeat."""
+    if not candidates:
+        return np.zeros((0, HEADLINE_EXTRA + N_BASE))
+    first = int(np.argmax(body)) if body.any() else len(texts)
+    opening = set()
+    for i in np.flatnonzero(body)[:6]:
+        opening |= _tokens(texts[i])
+    keys = [re.sub(r"\W+", " ", t).strip().lower() for t in texts]
+    lengths = np.array([len(texts[i]) for i in candidates])
+    order = np.argsort(-lengths, kind="stable")
+    length_rank = np.empty(len(candidates), int)
+    length_rank[order] = np.arange(len(candidates))
+    rows = []
+    for rank, i in enumerate(candidates):
+        t = texts[i]
+        toks = _tokens(t)
+        overlap = len(toks & opening) / len(toks) if toks else 0.0
+        covered = len(toks & opening) / max(len(opening), 1)
+        longer_above = int((lengths[:rank] > lengths[rank]).sum())
+        n_words = len(words(t))
+        gap = first - i
+        chars = len(t)
+        rows.append([
+            overlap, covered, np.log1p(max(gap, 0)), 1.0 if gap <= 0 else 0.0,
+            1.0 if gap == 1 else 0.0, 1.0 if 2 <= gap <= 3 else 0.0, 1.0 if 4 <= gap <= 10 else 0.0,
+            np.log1p(longer_above), np.log1p(len(candidates) - rank - 1),
+            1.0 if 4 <= n_words <= 25 else 0.0, 1.0 if n_words <= 2 else 0.0,
+            1.0 if chars < 20 else 0.0, 1.0 if 20 <= chars < 50 else 0.0, 1.0 if 50 <= chars < 120 else 0.0,
+            1.0 if chars >= 160 else 0.0,
+            1.0 if t.rstrip().endswith((".", ",", ";", ":")) else 0.0,
+            sum(1 for k in keys if k == keys[i]) - 1.0,
+            p[i], 1.0 if length_rank[rank] == 0 else 0.0, 1.0 if length_rank[rank] == 1 else 0.0,
+            1.0 if i == 0 else 0.0,
+            # a byline or a date just below, a standfirst just below, a name rather than a title
+            float(features[i + 1:i + 4, [_BYLINE, _STAMP]].max(initial=0.0)),
+            1.0 if i + 1 < len(texts) and len(texts[i + 1]) > chars and features[i + 1, 2] > 0 else 0.0,
+            1.0 if i > 0 and 4 <= len(words(texts[i - 1])) <= 25 and not texts[i - 1].endswith(".") else 0.0,
+            1.0 if bare_name(t) else 0.0,
+        ])
+    return np.column_stack([np.array(rows), features[candidates, :N_BASE]])
+
+
+def page_roles(lines: list[tuple[int, str]], tags: list[str], repeated: set[str] = frozenset()) -> PageRoles:
+    model = _override or load_model()
+    texts = [s for _, s in lines]
+    if not len(texts):
+        return PageRoles(np.zeros(0), np.zeros(0, bool), None)
+    features = page_features(lines, tags, repeated)
+    p = body_probabilities(features, model)
+    body = choose_body(p)
+    candidates = headline_candidates(texts, body)
+    headline = None
+    if candidates:
+        scores = model["headline"].decision_function(headline_features(texts, features, p, body, candidates))
+        headline = candidates[int(np.argmax(scores))]
+    return PageRoles(p, body, headline)
