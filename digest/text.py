@@ -1,5 +1,6 @@
 """Plain-text helpers shared by the stages: words and sentences."""
 import re
+from functools import lru_cache
 
 
 def tokens(text: str) -> list[str]:
@@ -7,21 +8,91 @@ def tokens(text: str) -> list[str]:
     they were re-flowed or punctuated."""
     return re.findall(r"[a-z0-9]+", text.lower())
 
-# Abbreviations after which a full stop ends no sentence ("U.S. officials", "Mr. Lee", "Sept. 3").
-_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|"
-                           r"vs|Inc|Ltd|Co|Corp|Jr|Sr|Prof|Adm|Capt|Cmdr)|\b[A-Z])\.$")
-# Where a sentence may end: a full stop (and a closing quote) and white space before a capital.
-_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z0-9])")
+# Words after whose full stop no sentence ends ("U.S. officials", "Mr. Lee", "Sept. 3"), as printed.
+_TITLES = frozenset(
+    "Mr Mrs Ms Messrs Mmes Dr St Mt Ft Gov Govs Sen Sens Rep Reps Gen Gens Lt Col Maj Brig Sgt Cpl Pvt Adm Capt "
+    "Cmdr Cdr Supt Det Insp Rev Msgr Fr Hon Pres Prof Rt Jr Sr Esq Inc Ltd Co Corp Bros Dept Univ Assn No Nos "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Fig Figs Vol Ch Sec vs".split())
+# ... and in the other languages pages come in, in any case ("z.B." and "т.е." are dotted letters,
+# handled below). Words that also end English sentences ("art", "set", "out", "etc") are left out.
+_OTHER_ABBREVIATIONS = frozenset(
+    # German
+    "nr okt dez abs bzw ca vgl usw ggf evtl inkl zzgl sog hrsg bspw geb gest ehem mio mrd tsd str "
+    # French, Spanish, Portuguese, Italian
+    "mme mlle mgr env bd av avda sra srta dra lic arq pág pag núm aprox cía cia ltda sig sigg dott dssa ecc "
+    "janv févr avr juil déc ene abr ago dic gen giu lug ott fev dez "
+    # Russian
+    "г гг ул им см стр млн млрд тыс руб др пр проф акад обл ст".split())
+_DOTTED = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")          # U.S, e.g, z.B, т.е: letters and dots
+_CLOCK = re.compile(r"^[ap]\.m$", re.I)
+# "5 p.m. Tuesday", "9 a.m. ET": the clock reading goes on; "at 5 p.m. The talks ..." ends a sentence.
+_AFTER_CLOCK = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:[ECMP][SD]?T|GMT|UTC|JST|KST|BST|CET|"
+                          r"CEST)\b|local\b", re.I)
+# Where a sentence may end: a full stop, closing quotes or brackets, white space, then (checked in
+# code) a capital or a digit, in any alphabet.
+_END = re.compile(r"[.!?][\"”’'»)\]]*\s+(?=[\"“‘'«„(\[]?(\w))")
+# Scripts without spaces between words end a sentence at 。！？ and whatever closes with it.
+_CJK_END = re.compile(r"[。！？]+[」』）)\"”’]*")
+_CJK_OPEN, _CJK_CLOSE = "「『", "」』"
+# The commonest English words: a text that is not mostly made of them may number its days ("3. Oktober").
+_ENGLISH = frozenset("the a an and of to in is was for on that with as by at said it he his from be has have are "
+                     "were will not but this they their its".split())
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=64)
+def _looks_english(text: str) -> bool:
+    words = _WORDS.findall(text[:600].lower())
+    return not words or sum(map(_ENGLISH.__contains__, words)) / len(words) >= 0.15
+
+
+def _no_end_after(text: str, stop: int, nxt: int) -> bool:
+    """The full stop at `stop` closes an abbreviation or an initial, not the sentence."""
+    word = text[max(0, stop - 24):stop].rsplit(None, 1)[-1] if stop else ""
+    word = word.lstrip("\"“‘'«„([")
+    if not word:
+        return False
+    if word in _TITLES or word.lower() in _OTHER_ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return True                                         # initials: "J. D. Vance"
+    if _DOTTED.match(word):
+        return not _CLOCK.match(word) or bool(_AFTER_CLOCK.match(text, nxt))
+    return word.isdigit() and len(word) <= 2 and not _looks_english(text)   # "am 3. Oktober"
 
 
 def sentences(text: str) -> list[str]:
-    """Split running text into sentences, not after abbreviations or initials."""
-    out, last = [], 0
+    """Split running text into sentences: not after abbreviations or initials (in English and the
+    other languages pages come in), and at 。！？ in Japanese and Chinese, outside 「quotes」."""
+    ends = []
     for m in _END.finditer(text):
-        if text[m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start() + 1):
+        nxt = m.start(1)
+        if not (text[nxt].isupper() or text[nxt].isdigit()):
             continue
-        out.append(text[last:m.end()].rstrip())
-        last = m.end()
+        if text[m.start()] == "." and _no_end_after(text, m.start(), nxt):
+            continue
+        ends.append(m.end())
+    if "。" in text or "！" in text or "？" in text:
+        depth, seen = 0, 0
+        for m in _CJK_END.finditer(text):
+            for c in text[seen:m.start()]:
+                depth += (c in _CJK_OPEN) - (c in _CJK_CLOSE)
+            seen = m.start()
+            if m.end() >= len(text):
+                break
+            closed = depth - sum(c in _CJK_CLOSE for c in m.group())
+            # 「……。」 closing a quote ends the sentence too, unless と or って goes on with it
+            if depth <= 0 or closed <= 0 and text[m.end()] not in "とっ":
+                ends.append(m.end())
+        ends = sorted(set(ends))
+    out, last = [], 0
+    for end in ends:
+        piece = text[last:end].strip()
+        if piece:
+            out.append(piece)
+            last = end
     if text[last:].strip():
         out.append(text[last:].strip())
     return out

@@ -55,9 +55,12 @@ def test_seed_stories(built):
     all_entries = entries(built)
     story = {prefix: find(all_entries, prefix)[1]["story"] for prefix in SEED_THEMES}
     assert story["Rubio will meet Russian foreign minister"] == story["Rubio to meet Lavrov while U.S. sends"]
-    assert story["Rubio says no 'drama or division'"] == story["Ishiba Remark on Reducing Dependence"]
     assert story["Rubio will meet Russian foreign minister"] is not None
-    assert story["Rubio says no 'drama or division'"] not in (None, story["Rubio will meet Russian foreign minister"])
+    assert story["Rubio says no 'drama or division'"] != story["Rubio will meet Russian foreign minister"]
+    # "Rubio says no 'drama'" and "Ishiba Remark ... Not Problem" report one event, but were grouped
+    # only while the photo caption fused to the first's text counted as its lede; without it the two
+    # score 0.224, under the threshold (docs/DESIGN.md, "Noticed and left alone"). The pair stays in
+    # benchmarks/themes_eval.py's gold, where it counts as missed.
     assert story["As Trump sows tariff confusion"] is None
 
 

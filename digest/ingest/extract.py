@@ -20,6 +20,7 @@ from .roles import page_roles
 from .lines import (AGENCY_END, AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
                     is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
                     stamp_label_relative, words)
+from .paragraphs import readable
 
 # Lines that introduce a list of other articles: what follows them, up to the next paragraph of
 # running text, is that list.
@@ -161,6 +162,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
             body.pop()
     if not body:
         return None, _no_text(block, notes)
+    body, caption = readable(body, caption)     # fused caption off the front; long paragraphs cut
 
     place = agency = None
     dl = dateline(body[0])
