@@ -11,7 +11,6 @@ Runs what the build runs (digest.pipeline.group_entries: themes in worker proces
 stories are clustered) and prints the median wall time and entries/s.
 """
 import argparse
-import itertools
 import random
 import statistics
 import sys
@@ -23,18 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digest.config import load  # noqa: E402
-from digest.content import parse  # noqa: E402
 from digest.model import Entry  # noqa: E402
 from digest.pipeline import group_entries  # noqa: E402
-from digest.text import sentences  # noqa: E402
-
-
-def samples():
-    out = []
-    for path in sorted((ROOT / "content").glob("*.md")):
-        meta, body = parse(path.read_text(encoding="utf-8"), path)
-        out.append((meta["title"], [s for p in body.split("\n\n") for s in sentences(p)]))
-    return out
+from synthetic import Words, samples  # noqa: E402
 
 
 def generate(n: int, seed: int = 7) -> list[Entry]:
@@ -42,17 +32,15 @@ def generate(n: int, seed: int = 7) -> list[Entry]:
     from the samples' sentences and Zipf-distributed filler words, times over 120 days."""
     rng = random.Random(seed)
     base = samples()
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    vocabulary = ["".join(rng.choice(letters) for _ in range(rng.randint(4, 9))) for _ in range(30_000)]
-    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocabulary))))
+    words = Words(rng)
     start = datetime(2025, 6, 1, tzinfo=timezone.utc)
     entries, event = [], None
     for i in range(n):
         if event is None or rng.random() < 1 / 3:
-            names = [w.capitalize() for w in rng.choices(vocabulary[5000:], k=4)]
+            names = words.names(4)
             event = (names, rng.choice(base), start + timedelta(minutes=rng.randrange(120 * 24 * 60)))
         names, (title, own), when = event
-        filler = lambda k: " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=k))  # noqa: E731
+        filler = words.filler
         lede = f"{names[0]} {names[1]} {filler(12)} {names[2]}. {own[0]} {names[3]} {filler(8)}."
         mixed = rng.sample(own, k=min(len(own), 20))
         body = [lede] + [" ".join(mixed[k:k + 2]) + f" {filler(15)}." for k in range(0, len(mixed), 2)]
