@@ -29,7 +29,10 @@ class Article:
 
     def __post_init__(self):
         words = tokens(self.text)
-        self.text_key = hashlib.sha1(" ".join(words).encode()).hexdigest()
+        # A text with no word at all (never seen) is keyed by its characters: all such texts
+        # sharing one key would merge different articles.
+        key = " ".join(words) if words else "\0" + " ".join(self.text.split())
+        self.text_key = hashlib.sha1(key.encode()).hexdigest()
         self.word_count = len(words)
 
     @property

@@ -1,0 +1,117 @@
+"""No article lost between a dump and content/, and none the site refuses.
+
+Ids are unique by construction (two pages with no headline and the same banner are two entries),
+text without spaces between words is read, an article dropped anywhere is named with its dump,
+and a page without a headline still gets an entry the renderer accepts. The dumps are written
+here, by the kind of page; the dev set's Japanese page is read where ../shared/devset is present.
+"""
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DEVSET, ROOT, needs_devset, run_build, set_mtime
+from digest.content import parse
+from digest.ingest.dump import ingest
+from digest.text import tokens
+
+WHEN = "2025-07-12T09:00:00+00:00"
+# A site-wide notice long enough to fill the first 50 words of every page that prints it.
+BANNER = ("We use cookies and similar tools on this site to understand how readers use it, to remember "
+          "your settings and to show you offers that may interest you, and by continuing to browse the pages "
+          "of this site you agree that we may store them on your device for as long as our notice on privacy "
+          "and data protection describes, which you can read at any time from the link at the foot of each page.")
+PIER = ["The harbour authority said on Tuesday that the old ferry pier will close for repairs in the spring, "
+        "after divers found cracks in three of its supports.",
+        "Ferries will use the cargo quay while the work lasts, and the authority expects the pier to reopen "
+        "before the summer timetable begins."]
+BAKERY = ["A small bakery on the main square won the regional bread prize this year, the third time in a "
+          "decade that a baker from the town has taken it.",
+          "The owner said she would spend the prize money on a second oven and keep her prices as they are "
+          "for another year."]
+# Japanese as it is written: no spaces between words.
+JA_TITLE = "港の古い桟橋、春から改修工事へ"
+JA_BODY = ["港湾局は火曜日、古いフェリー桟橋を春から改修すると発表した。潜水調査で支柱三本にひびが見つかったためだという。",
+           "工事の間、フェリーは貨物岸壁を使う。港湾局は夏のダイヤが始まる前に桟橋を再開したい考えだ。",
+           "地元の漁業組合は、工事中も漁船の出入りに支障が出ないよう港湾局に求めている。"]
+JA_OTHER = ["市立図書館は来月から、夜九時まで開館時間を延ばすと発表した。仕事帰りの利用者の要望に応えるためだという。",
+            "延長は平日のみで、土日の開館時間は変わらない。図書館は半年後に利用状況を調べて続けるか決める。"]
+
+
+def saved_page(paragraphs: list[str], headline: str | None = None) -> str:
+    """A publisher's page saved as text: menu lines, the site's banner, the article, share links."""
+    head = f"{headline}\nBy Mika Sato\n\n" if headline else ""
+    return "Menu\nSearch\n\n" + BANNER + "\n\n" + head + "\n\n".join(paragraphs) + "\n\nShare this\n"
+
+
+def japanese_page(title: str, body: list[str]) -> str:
+    return "ニュース\n地域\n" + title + "\n\n" + "\n\n".join(body) + "\n\nシェアする\n"
+
+
+def make_site(root: Path, dumps: dict[str, str]) -> Path:
+    """A site with the shipped site.yaml, the given dumps (all saved at WHEN) and an empty content/."""
+    site = root / "site"
+    (site / "seeds").mkdir(parents=True)
+    (site / "content").mkdir()
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    for name, text in dumps.items():
+        (site / "seeds" / name).write_text(text, encoding="utf-8")
+        set_mtime(site / "seeds" / name, WHEN)
+    return site
+
+
+def entries_of(site: Path) -> dict[str, tuple[dict, str, Path]]:
+    """id → (front matter, body, file)."""
+    out = {}
+    for path in sorted((site / "content").glob("*.md")):
+        meta, body = parse(path.read_text(encoding="utf-8"), path)
+        out[meta["id"]] = (meta, body, path)
+    return out
+
+
+def body_text(site: Path) -> str:
+    return "\n".join(body for _, body, _ in entries_of(site).values())
+
+
+# --- text without spaces between words -------------------------------------------------------------
+
+def test_tokens_cover_every_script_and_leave_ascii_as_it_was():
+    assert tokens("U.S. tariffs, 25% on cars: Trump's plan") == ["u", "s", "tariffs", "25", "on", "cars", "trump", "s", "plan"]
+    assert tokens("Luiz Inácio Lula da Silva") == ["luiz", "inácio", "lula", "da", "silva"]
+    assert tokens("Москва и Киев") == ["москва", "и", "киев"]
+    assert tokens("대통령은 오늘") == ["대통령은", "오늘"]        # Korean has spaces between words
+    assert tokens("港湾局は20日、iPhoneを") == ["港", "湾", "局", "は", "20", "日", "iphone", "を"]
+    assert tokens("हिन्दी") == ["हिन्दी"]                          # vowel signs stay in their word
+
+
+def test_a_japanese_article_is_an_entry_whose_body_is_its_text(tmp_path):
+    site = make_site(tmp_path, {"ja.txt": japanese_page(JA_TITLE, JA_BODY)})
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    ((meta, body, _),) = entries_of(site).values()
+    assert meta["title"] == JA_TITLE
+    assert body.strip().split("\n\n") == JA_BODY
+
+
+def test_japanese_copies_merge_and_different_japanese_articles_do_not(tmp_path):
+    site = make_site(tmp_path, {"one.txt": japanese_page(JA_TITLE, JA_BODY),
+                                "two.txt": japanese_page(JA_TITLE, JA_BODY[:2]),       # a shorter capture
+                                "three.txt": japanese_page("図書館、開館時間を延長", JA_OTHER)})
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    seen = sorted(meta["seen_in"] for meta, _, _ in entries_of(site).values())
+    assert seen == [["one.txt", "two.txt"], ["three.txt"]]
+
+
+@needs_devset()
+def test_the_dev_sets_japanese_page_gives_an_entry():
+    pages = sorted((DEVSET / "web" / "seeds").glob("85439e26c41c7590*.txt"))
+    if not pages:
+        pytest.skip("the dev set's Japanese page is not there")
+    gold = json.loads((DEVSET / "web" / "gold.json").read_text(encoding="utf-8"))[pages[0].stem]
+    result = ingest(pages[0].name, pages[0].read_bytes())
+    assert result.articles, result.warnings
+    first_sentence = re.split(r"(?<=。)", gold["body"].strip())[0]
+    assert any(first_sentence in "\n".join(a.body) for a in result.articles)
