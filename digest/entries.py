@@ -4,16 +4,9 @@ import hashlib
 from .capture import best_sighting
 from .ingest.dates import to_utc_text
 from .ingest.extract import summary_of
-from .merge import fingerprint, shingles
+from .merge import fingerprint, representative, shingles
 from .model import Article, Entry, Sighting
 from .text import tokens
-
-_KIND_RANK = {"primary": 0, "page": 0, "related": 1}
-
-
-def representative(members: list[Article]) -> Article:
-    """The fullest capture: most words; the primary article of its dump before a related copy."""
-    return min(members, key=lambda a: (-a.word_count, _KIND_RANK[a.kind], a.dump, a.line))
 
 
 def entry_id(article: Article) -> str:

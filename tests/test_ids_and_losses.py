@@ -15,6 +15,7 @@ import pytest
 from conftest import DEVSET, ROOT, needs_devset, run_build, set_mtime
 from digest.content import parse
 from digest.ingest.dump import ingest
+from digest.merge import group
 from digest.text import tokens
 
 WHEN = "2025-07-12T09:00:00+00:00"
@@ -115,3 +116,16 @@ def test_the_dev_sets_japanese_page_gives_an_entry():
     assert result.articles, result.warnings
     first_sentence = re.split(r"(?<=。)", gold["body"].strip())[0]
     assert any(first_sentence in "\n".join(a.body) for a in result.articles)
+
+
+# --- a text contained in two different articles does not join them ------------------------------
+
+def test_a_text_contained_in_two_different_articles_does_not_join_them():
+    """A short capture (only the banner and the opening) is contained in two different pages that
+    open the same way; it joins one of them, and the two stay apart."""
+    full_a = ingest("a.txt", saved_page(PIER + BAKERY[:1]).encode()).articles
+    full_b = ingest("b.txt", saved_page(PIER[:1] + BAKERY[1:] + [
+        "Elsewhere in the port, the fish market will open an hour earlier from next week, its manager said."]).encode()).articles
+    short = ingest("c.txt", saved_page(PIER[:1]).encode()).articles
+    groups = group(full_a + full_b + short)
+    assert sorted(sorted(a.dump for a in g) for g in groups) == [["a.txt", "c.txt"], ["b.txt"]]
