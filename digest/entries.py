@@ -1,12 +1,16 @@
 """A group of sightings of one article → the Entry written to content/."""
 import hashlib
+import re
 
 from .capture import best_sighting
 from .ingest.dates import to_utc_text
 from .ingest.extract import summary_of
+from .ingest.lines import DATELINE
 from .merge import fingerprint, representative, shingles
 from .model import Article, Entry, Sighting
-from .text import tokens
+from .text import sentences, tokens
+
+STAND_IN_LENGTH = 90            # characters, the ellipsis included
 
 
 def entry_id(article: Article) -> str:
@@ -14,6 +18,37 @@ def entry_id(article: Article) -> str:
     from a path. (content.py keeps an id once given, even if a fuller capture arrives later.)"""
     key = " ".join(tokens(article.title or "")) + "|" + " ".join(tokens(article.text)[:50])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def stand_in_title(body: list[str], dump: str) -> str:
+    """What stands in for the headline of a page that shows none (the site needs one): the body's
+    first sentence, without its dateline, shortened at a word boundary to STAND_IN_LENGTH
+    characters with an ellipsis. Never empty."""
+    text = next((p.strip() for p in body if p.strip()), "")
+    m = DATELINE.match(text)
+    if m and text[m.end():].strip():
+        text = text[m.end():].strip()
+    first = (sentences(text) or [text])[0]
+    first = re.split(r"(?<=[。！？])", first, maxsplit=1)[0]     # Chinese and Japanese full stops
+    if first.endswith(("。", ".")) and not first.endswith(".."):
+        first = first[:-1]          # a headline has no full stop
+    title = _shorten(first.strip(), STAND_IN_LENGTH)
+    return title or f"Untitled ({dump})"
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:     # at a word boundary; text without spaces is cut between characters
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–—-(\"“‘'、，") + "…"
+
+
+def _first_title(members: list[Article]) -> str | None:
+    """The first headline with any text: the renderer refuses a blank one."""
+    return next((a.title.strip() for a in members if a.title and a.title.strip()), None)
 
 
 def _first(members: list[Article], attr: str):
@@ -26,7 +61,7 @@ def build_entry(members: list[Article], sightings: list[Sighting]) -> Entry:
     best = best_sighting(sightings)
     return Entry(
         id=entry_id(rep),
-        title=rep.title or _first(ordered, "title") or "",
+        title=_first_title(ordered) or stand_in_title(rep.body, rep.dump),
         source=_first(ordered, "source"),
         credit=_first(ordered, "credit"),
         author=_first(ordered, "author"),

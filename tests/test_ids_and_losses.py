@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DEVSET, ROOT, needs_devset, run_build, set_mtime
+from digest.config import load
 from digest.content import parse
+from digest.entries import STAND_IN_LENGTH, stand_in_title
 from digest.ingest.dump import ingest
 from digest.merge import group
 from digest.text import tokens
@@ -129,3 +131,46 @@ def test_a_text_contained_in_two_different_articles_does_not_join_them():
     short = ingest("c.txt", saved_page(PIER[:1]).encode()).articles
     groups = group(full_a + full_b + short)
     assert sorted(sorted(a.dump for a in g) for g in groups) == [["a.txt", "c.txt"], ["b.txt"]]
+
+
+# --- no article dropped without a warning naming its dump -----------------------------------------
+
+def test_an_article_without_a_time_is_named_with_its_dump(tmp_path, monkeypatch):
+    """A dump whose file time cannot be read and whose text gives no time: its article cannot be
+    dated and is skipped, with a warning naming the dump (as every other warning does) and the
+    article (by its stand-in headline where it has none)."""
+    from digest import pipeline
+    site = make_site(tmp_path, {"undated.txt": saved_page(PIER)})
+    read = pipeline._ingest_file
+    monkeypatch.setattr(pipeline, "_ingest_file", lambda path: (read(path)[0], None))
+    report = pipeline.normalize(load(site / "site.yaml"))
+    assert report.entries == 0
+    (warning,) = report.warnings
+    assert warning.startswith("seeds/undated.txt: line ")
+    assert "no time could be estimated" in warning and "We use cookies" in warning
+
+
+# --- every entry has a headline the renderer accepts -----------------------------------------------
+
+def test_a_page_without_a_headline_gets_a_stand_in_and_its_page_is_rendered(tmp_path):
+    site = make_site(tmp_path, {"pier.txt": saved_page(PIER)})
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    ((meta, body, path),) = entries_of(site).values()
+    title = meta["title"]
+    assert title and len(title) <= STAND_IN_LENGTH and title.endswith("…")
+    assert BANNER.startswith(title[:-1])
+    pages = list((site / "output").glob(f"2025/07/12/{path.stem}/index.html"))
+    assert pages and title.replace("…", "") in pages[0].read_text(encoding="utf-8")
+
+
+def test_stand_in_title():
+    assert stand_in_title(["TOKYO (Kyodo) -- The pier will close. It reopens in June."], "x.txt") == \
+        "The pier will close"
+    long = "The harbour authority said on Tuesday that the old ferry pier will close for repairs in the spring"
+    title = stand_in_title([long + "."], "x.txt")
+    assert title == "The harbour authority said on Tuesday that the old ferry pier will close for repairs in…"
+    assert len(title) <= STAND_IN_LENGTH
+    assert stand_in_title([JA_BODY[0]], "x.txt") == "港湾局は火曜日、古いフェリー桟橋を春から改修すると発表した"
+    assert len(stand_in_title(["港" * 200], "x.txt")) == STAND_IN_LENGTH
+    assert stand_in_title(["  "], "x.txt") == "Untitled (x.txt)"
