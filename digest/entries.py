@@ -1,6 +1,7 @@
 """A group of sightings of one article → the Entry written to content/."""
 import hashlib
 import re
+from collections import defaultdict
 
 from .capture import best_sighting
 from .ingest.dates import to_utc_text
@@ -15,9 +16,34 @@ STAND_IN_LENGTH = 90            # characters, the ellipsis included
 
 def entry_id(article: Article) -> str:
     """Stable across runs and machines: derived from the headline and the opening words, never
-    from a path. (content.py keeps an id once given, even if a fuller capture arrives later.)"""
+    from a path. (content.py keeps an id once given, even if a fuller capture arrives later.) Two
+    different articles can share these (pages with no headline and the same banner): unique_ids
+    then tells them apart."""
     key = " ".join(tokens(article.title or "")) + "|" + " ".join(tokens(article.text)[:50])
+    return _sha(key)
+
+
+def _sha(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def unique_ids(entries: list[Entry]) -> None:
+    """No two entries share an id. Entries whose headline and opening words give the same id are
+    different articles (the merge put them apart), so each gets an id derived from that id and its
+    whole text instead: from the texts alone, so the same for any order of the dumps."""
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_id[entry.id].append(entry)
+    used = {i for i, same in by_id.items() if len(same) == 1}
+    for base in sorted(i for i, same in by_id.items() if len(same) > 1):
+        keyed = sorted((" ".join(tokens(e.text)), e.text, e.seen_in, n) for n, e in enumerate(by_id[base]))
+        for words, text, _seen, n in keyed:
+            new, salt = _sha(f"{base}|{words or text}"), 0
+            while new in used:      # the same words in two entries (never seen): the order above decides
+                salt += 1
+                new = _sha(f"{base}|{salt}|{words or text}")
+            used.add(new)
+            by_id[base][n].id = new
 
 
 def stand_in_title(body: list[str], dump: str) -> str:

@@ -70,3 +70,7 @@ class Entry:
     themes: list[str] = field(default_factory=list)
     story: str | None = None
     fingerprint: list[int] = field(default_factory=list)   # a sample of the text's 5-grams; not written
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.body)

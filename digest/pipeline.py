@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from .capture import captures, sighting
 from .config import Site
 from .content import Store, SyncReport
-from .entries import build_entry, stand_in_title
+from .entries import build_entry, stand_in_title, unique_ids
 from .ingest.dump import DumpResult, ingest
 from .ingest import boilerplate, dump_files
 from .merge import group
@@ -104,6 +104,7 @@ def normalize(site: Site) -> NormalizeReport:
                                    "skipped. Pin the dump's capture time in site.yaml (normalize.captured).")
             continue
         entries.append(build_entry(members, sightings))
+    unique_ids(entries)
     report.entries = len(entries)
 
     store = Store(site.content_dir)

@@ -6,6 +6,7 @@ and a page without a headline still gets an entry the renderer accepts. The dump
 here, by the kind of page; the dev set's Japanese page is read where ../shared/devset is present.
 """
 import json
+import random
 import re
 import shutil
 from pathlib import Path
@@ -14,10 +15,11 @@ import pytest
 
 from conftest import DEVSET, ROOT, needs_devset, run_build, set_mtime
 from digest.config import load
-from digest.content import parse
-from digest.entries import STAND_IN_LENGTH, stand_in_title
+from digest.content import Store, parse
+from digest.entries import STAND_IN_LENGTH, stand_in_title, unique_ids
 from digest.ingest.dump import ingest
-from digest.merge import group
+from digest.merge import fingerprint, group, shingles
+from digest.model import Entry
 from digest.text import tokens
 
 WHEN = "2025-07-12T09:00:00+00:00"
@@ -174,3 +176,86 @@ def test_stand_in_title():
     assert stand_in_title([JA_BODY[0]], "x.txt") == "港湾局は火曜日、古いフェリー桟橋を春から改修すると発表した"
     assert len(stand_in_title(["港" * 200], "x.txt")) == STAND_IN_LENGTH
     assert stand_in_title(["  "], "x.txt") == "Untitled (x.txt)"
+
+
+# --- two different articles never share an id ------------------------------------------------------
+
+def test_two_pages_with_the_same_banner_and_no_headline_are_two_entries(tmp_path):
+    site = make_site(tmp_path, {"pier.txt": saved_page(PIER), "bakery.txt": saved_page(BAKERY)})
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "2 articles → 2 entries (2 new" in result.stderr and "0 deleted by an editor" in result.stderr
+    entries = entries_of(site)
+    assert len(entries) == 2
+    assert sorted(meta["seen_in"] for meta, _, _ in entries.values()) == [["bakery.txt"], ["pier.txt"]]
+    text = body_text(site)
+    assert PIER[0] in text and BAKERY[0] in text
+
+
+def test_ids_are_stable_across_runs_and_independent_of_the_order_of_the_dumps(tmp_path):
+    pages = [saved_page(PIER), saved_page(BAKERY), saved_page(PIER[:1]), japanese_page(JA_TITLE, JA_BODY)]
+
+    def ids_by_text(root: Path, names: list[str]) -> dict[str, str]:
+        site = make_site(root, dict(zip(names, pages)))
+        assert run_build(site).returncode == 0
+        first = {p.name: p.read_bytes() for p in (site / "content").iterdir()}
+        second = run_build(site)
+        assert second.returncode == 0 and "0 new, 0 updated, 3 unchanged" in second.stderr
+        assert {p.name: p.read_bytes() for p in (site / "content").iterdir()} == first
+        return {body.strip(): entry_id for entry_id, (_, body, _) in entries_of(site).items()}
+
+    one = ids_by_text(tmp_path / "one", ["a.txt", "b.txt", "c.txt", "d.txt"])
+    two = ids_by_text(tmp_path / "two", ["d.txt", "c.txt", "b.txt", "a.txt"])   # the same pages, read in another order
+    assert one == two and len(set(one.values())) == 3
+
+
+def make_entry(entry_id: str, body: list[str]) -> Entry:
+    """An entry as build_entry makes it (fingerprint included), with the id given."""
+    return Entry(id=entry_id, title="t", source=None, credit=None, author=None, dateline=None,
+                 published=WHEN, published_precision="minute", published_basis="capture", captured=WHEN,
+                 summary=None, image_caption=None, seen_in=["x.txt"], body=body,
+                 fingerprint=sorted(fingerprint(shingles("\n".join(body)))))
+
+
+def test_unique_ids_derive_from_the_texts_alone():
+    bodies = [[BANNER, p] for p in PIER + BAKERY] + [[BANNER], [BANNER + " "]]
+    runs = []
+    for seed in range(3):
+        entries = [make_entry("same", list(b)) for b in bodies]
+        random.Random(seed).shuffle(entries)
+        unique_ids(entries)
+        runs.append({e.text: e.id for e in entries})
+    assert runs[0] == runs[1] == runs[2]
+    assert len(set(runs[0].values())) == len(bodies)    # even two texts with the same words
+
+
+def test_a_later_page_with_the_same_banner_does_not_take_an_earlier_entrys_id(tmp_path):
+    """The store keeps an id once given, but only for the article it was given to: a different page
+    whose headline and opening words hash the same gets its own id, and the earlier file is kept."""
+    site = make_site(tmp_path, {"pier.txt": saved_page(PIER)})
+    assert run_build(site).returncode == 0
+    (pier_id, (_, _, pier_file)), = entries_of(site).items()
+    before = pier_file.read_bytes()
+    (site / "seeds" / "pier.txt").unlink()
+    (site / "seeds" / "bakery.txt").write_text(saved_page(BAKERY), encoding="utf-8")
+    set_mtime(site / "seeds" / "bakery.txt", WHEN)
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "1 new" in result.stderr and "0 deleted by an editor" in result.stderr
+    entries = entries_of(site)
+    assert len(entries) == 2 and pier_file.read_bytes() == before
+    (bakery_id,) = set(entries) - {pier_id}
+    assert BAKERY[0] in entries[bakery_id][1]
+
+
+def test_resolving_ids_never_gives_one_id_to_two_entries(tmp_path):
+    """An earlier entry's id goes to a fuller capture of it, never also to a different page whose
+    own id (headline and opening words) happens to be that id."""
+    site = make_site(tmp_path, {"short.txt": saved_page(PIER[:1])})
+    assert run_build(site).returncode == 0
+    store = Store(site / "content")
+    (old_id,) = store.files
+    fuller = make_entry("0" * 16, [BANNER] + PIER)
+    other = make_entry(old_id, [BANNER] + BAKERY)
+    store.resolve_ids([other, fuller])
+    assert fuller.id == old_id and other.id != old_id
