@@ -88,6 +88,12 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _overlap(a: list[int], b: list[int]) -> float:
+    """Share of the smaller fingerprint found in the other."""
+    small = min(len(a), len(b))
+    return len(set(a) & set(b)) / small if small else 0.0
+
+
 @dataclass
 class SyncReport:
     written: list[str] = field(default_factory=list)      # new files
@@ -181,38 +187,76 @@ class Store:
                 index.setdefault(g, []).append(other_id)
         return index
 
-    def known_id(self, entry: Entry, index: dict[int, list[str]]) -> str:
-        """The id this article already has: its own, or that of an earlier entry it is a fuller or
-        re-flowed capture of (so an id survives a better capture arriving later)."""
+    def _owns(self, entry: Entry, entry_id: str) -> bool:
+        """Is `entry_id`, which this entry's text gives, stored for this same article? An id the
+        store wrote for a different text (another page with no headline and the same banner) is
+        not this entry's, however its headline and opening words hash."""
+        record = self.state["entries"].get(entry_id)
+        if record is None:
+            return entry_id in self.files       # a file but no record (state lost): the id is all there is
+        theirs = record.get("fingerprint") or []
+        if not theirs or not entry.fingerprint:
+            return True
+        return _overlap(entry.fingerprint, theirs) >= REUSE_CONTAINMENT
+
+    def _earlier(self, entry: Entry, index: dict[int, list[str]]) -> list[tuple[float, str]]:
+        """(share, id) of the earlier entries this one is a fuller or re-flowed capture of."""
         records = self.state["entries"]
-        if entry.id in records or entry.id in self.files:
-            return entry.id
         mine = entry.fingerprint
         shared: dict[str, int] = {}
         for g in mine:
             for other_id in index.get(g, ()):
                 shared[other_id] = shared.get(other_id, 0) + 1
-        for other_id, count in sorted(shared.items(), key=lambda x: (-x[1], x[0])):
+        out = []
+        for other_id, count in shared.items():
             small = min(len(mine), len(records[other_id]["fingerprint"]))
-            if small and count / small >= REUSE_CONTAINMENT:
-                return other_id
-        return entry.id
+            if other_id != entry.id and small and count / small >= REUSE_CONTAINMENT:
+                out.append((count / small, other_id))
+        return out
 
     def _free_path(self, entry: Entry, taken: set[Path]) -> Path:
         slug = slugify(entry.title or "", max_length=80, word_boundary=True) or "entry"
-        path = self.root / f"{slug}.md"
-        if path.exists() or path in taken:
-            path = self.root / f"{slug}-{entry.id[:8]}.md"
+        path, n = self.root / f"{slug}.md", 1
+        while path.exists() or path in taken:
+            path = self.root / (f"{slug}-{entry.id[:8]}.md" if n == 1 else f"{slug}-{entry.id[:8]}-{n}.md")
+            n += 1
         return path
 
     def resolve_ids(self, entries: list[Entry]):
-        """Give each entry the id it already has in content/, if any (see known_id)."""
-        index = self._prior_index()
+        """Give each entry the id its article already has in content/, if any, and never one id to
+        two entries or to an entry that is not the article stored under it. In three steps, each in
+        an order the texts alone decide (never the order of the dumps):
+          1. an entry whose own id is stored for the same article keeps it;
+          2. an entry that is a fuller or re-flowed capture of an earlier entry takes its id, the
+             closest match first (so two captures never take one id);
+          3. any other entry keeps its own id, or, where that is stored for another article or
+             already given, one derived from it."""
+        records = self.state["entries"]
         used: set[str] = set()
+        pending = []
         for entry in sorted(entries, key=lambda e: e.id):
-            known = self.known_id(entry, index)
-            entry.id = known if known not in used else entry.id
-            used.add(entry.id)
+            if entry.id not in used and self._owns(entry, entry.id):
+                used.add(entry.id)
+            else:
+                pending.append(entry)
+        index = self._prior_index() if pending else {}
+        matches = sorted((-share, entry.id, other_id, n) for n, entry in enumerate(pending)
+                         for share, other_id in self._earlier(entry, index))
+        assigned: dict[int, str] = {}
+        for _, _own, other_id, n in matches:
+            if n not in assigned and other_id not in used:
+                assigned[n] = other_id
+                used.add(other_id)
+        for n, entry in enumerate(pending):
+            if n in assigned:
+                entry.id = assigned[n]
+                continue
+            new, salt = entry.id, 0
+            while new in used or new in records or new in self.files:
+                salt += 1
+                new = hashlib.sha256(f"{entry.id}|{salt}".encode()).hexdigest()[:16]
+            entry.id = new
+            used.add(new)
 
     def sync(self, entries: list[Entry]) -> SyncReport:
         """Write the entries (ids already resolved), keeping every editor's change."""

@@ -1,26 +1,80 @@
 """A group of sightings of one article → the Entry written to content/."""
 import hashlib
+import re
+from collections import defaultdict
 
 from .capture import best_sighting
 from .ingest.dates import to_utc_text
 from .ingest.extract import summary_of
-from .merge import fingerprint, shingles
+from .ingest.lines import DATELINE
+from .merge import fingerprint, representative, shingles
 from .model import Article, Entry, Sighting
-from .text import tokens
+from .text import sentences, tokens
 
-_KIND_RANK = {"primary": 0, "page": 0, "related": 1}
-
-
-def representative(members: list[Article]) -> Article:
-    """The fullest capture: most words; the primary article of its dump before a related copy."""
-    return min(members, key=lambda a: (-a.word_count, _KIND_RANK[a.kind], a.dump, a.line))
+STAND_IN_LENGTH = 90            # characters, the ellipsis included
 
 
 def entry_id(article: Article) -> str:
     """Stable across runs and machines: derived from the headline and the opening words, never
-    from a path. (content.py keeps an id once given, even if a fuller capture arrives later.)"""
+    from a path. (content.py keeps an id once given, even if a fuller capture arrives later.) Two
+    different articles can share these (pages with no headline and the same banner): unique_ids
+    then tells them apart."""
     key = " ".join(tokens(article.title or "")) + "|" + " ".join(tokens(article.text)[:50])
+    return _sha(key)
+
+
+def _sha(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def unique_ids(entries: list[Entry]) -> None:
+    """No two entries share an id. Entries whose headline and opening words give the same id are
+    different articles (the merge put them apart), so each gets an id derived from that id and its
+    whole text instead: from the texts alone, so the same for any order of the dumps."""
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_id[entry.id].append(entry)
+    used = {i for i, same in by_id.items() if len(same) == 1}
+    for base in sorted(i for i, same in by_id.items() if len(same) > 1):
+        keyed = sorted((" ".join(tokens(e.text)), e.text, e.seen_in, n) for n, e in enumerate(by_id[base]))
+        for words, text, _seen, n in keyed:
+            new, salt = _sha(f"{base}|{words or text}"), 0
+            while new in used:      # the same words in two entries (never seen): the order above decides
+                salt += 1
+                new = _sha(f"{base}|{salt}|{words or text}")
+            used.add(new)
+            by_id[base][n].id = new
+
+
+def stand_in_title(body: list[str], dump: str) -> str:
+    """What stands in for the headline of a page that shows none (the site needs one): the body's
+    first sentence, without its dateline, shortened at a word boundary to STAND_IN_LENGTH
+    characters with an ellipsis. Never empty."""
+    text = next((p.strip() for p in body if p.strip()), "")
+    m = DATELINE.match(text)
+    if m and text[m.end():].strip():
+        text = text[m.end():].strip()
+    first = (sentences(text) or [text])[0]
+    first = re.split(r"(?<=[。！？])", first, maxsplit=1)[0]     # Chinese and Japanese full stops
+    if first.endswith(("。", ".")) and not first.endswith(".."):
+        first = first[:-1]          # a headline has no full stop
+    title = _shorten(first.strip(), STAND_IN_LENGTH)
+    return title or f"Untitled ({dump})"
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:     # at a word boundary; text without spaces is cut between characters
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–—-(\"“‘'、，") + "…"
+
+
+def _first_title(members: list[Article]) -> str | None:
+    """The first headline with any text: the renderer refuses a blank one."""
+    return next((a.title.strip() for a in members if a.title and a.title.strip()), None)
 
 
 def _first(members: list[Article], attr: str):
@@ -33,7 +87,7 @@ def build_entry(members: list[Article], sightings: list[Sighting]) -> Entry:
     best = best_sighting(sightings)
     return Entry(
         id=entry_id(rep),
-        title=rep.title or _first(ordered, "title") or "",
+        title=_first_title(ordered) or stand_in_title(rep.body, rep.dump),
         source=_first(ordered, "source"),
         credit=_first(ordered, "credit"),
         author=_first(ordered, "author"),

@@ -29,7 +29,10 @@ class Article:
 
     def __post_init__(self):
         words = tokens(self.text)
-        self.text_key = hashlib.sha1(" ".join(words).encode()).hexdigest()
+        # A text with no word at all (never seen) is keyed by its characters: all such texts
+        # sharing one key would merge different articles.
+        key = " ".join(words) if words else "\0" + " ".join(self.text.split())
+        self.text_key = hashlib.sha1(key.encode()).hexdigest()
         self.word_count = len(words)
 
     @property
@@ -67,3 +70,7 @@ class Entry:
     themes: list[str] = field(default_factory=list)
     story: str | None = None
     fingerprint: list[int] = field(default_factory=list)   # a sample of the text's 5-grams; not written
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.body)

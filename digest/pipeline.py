@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from .capture import captures, sighting
 from .config import Site
 from .content import Store, SyncReport
-from .entries import build_entry
+from .entries import build_entry, stand_in_title, unique_ids
 from .ingest.dump import DumpResult, ingest
 from .ingest import boilerplate, dump_files
 from .merge import group
@@ -97,11 +97,14 @@ def normalize(site: Site) -> NormalizeReport:
     for members in groups:
         sightings = [s for s in (sighting(a, caps.get(a.dump)) for a in members) if s]
         if not sightings:
-            report.warnings.append(f"{members[0].dump}:{members[0].line}: no time could be estimated for "
-                                   f"'{members[0].title}'; skipped. Pin the dump's capture time in site.yaml "
-                                   "(normalize.captured).")
+            first = members[0]
+            report.warnings.append(f"{_rel(seen_names.get(first.dump, Path(first.dump)), site.root)}: line "
+                                   f"{first.line}: no time could be estimated for "
+                                   f"'{first.title or stand_in_title(first.body, first.dump)}'; the article is "
+                                   "skipped. Pin the dump's capture time in site.yaml (normalize.captured).")
             continue
         entries.append(build_entry(members, sightings))
+    unique_ids(entries)
     report.entries = len(entries)
 
     store = Store(site.content_dir)

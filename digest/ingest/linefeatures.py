@@ -52,7 +52,7 @@ def _base(text: str) -> list[float]:
     cap_words = sum(1 for w in ws if w[:1].isupper())
     return [
         np.log1p(n_chars),
-        np.log1p(n_words + cjk / 2),
+        np.log1p(n_words),                      # (words() counts two CJK characters as one)
         1.0 if _SENTENCE_END.search(text) else 0.0,
         1.0 if text.endswith(":") else 0.0,
         1.0 if text.endswith((",", ";", "-", "–", "|")) else 0.0,

@@ -5,21 +5,25 @@ about a particular outlet or headline.
 """
 import re
 
+from ..text import UNSPACED
 from .dates import REL_TIME, STAMP
 
 WORD = re.compile(r"[^\W\d_][\w'’.-]*")
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)\]]*$")
+# Outside ASCII: a run of Chinese or Japanese characters counts as one word per two characters
+# (about what a word is there), so a line's length in words means the same in every script.
+_ANY_WORD = re.compile(rf"[{UNSPACED}]{{1,2}}|[^\W\d_{UNSPACED}](?:[^\W{UNSPACED}]++|['’.-])*+")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？]['\"”’)\]」』）]*$")
 
 
 def words(line: str) -> list[str]:
-    return WORD.findall(line)
+    return WORD.findall(line) if line.isascii() else _ANY_WORD.findall(line)
 
 
 def is_prose(line: str) -> bool:
     """A line of running text: a sentence or more."""
     s = line.strip()
     n = len(words(s))
-    if s.rstrip("'\"”’").endswith(("?", "!")):   # a question is a headline until it is long
+    if s.rstrip("'\"”’」』").endswith(("?", "!", "？", "！")):   # a question is a headline until it is long
         return n >= 12
     return (n >= 6 and bool(_SENTENCE_END.search(s))) or n >= 20
 
