@@ -166,7 +166,7 @@ def fit(pages_, folds) -> dict:
 
 def headline_rows(pg, p):
     body = roles.fill_gaps(roles.choose_body(p), pg["tags"])
-    cands = roles.headline_candidates(pg["texts"], body)
+    cands = roles.headline_candidates(pg["texts"], body, pg["tags"])
     X = roles.headline_features(pg["texts"], pg["features"], p, body, cands)
     # (A label glued to the headline, "NextImg:Trump says ...", is cut from it as the extractor does.)
     y = (np.array([norm(_GLUED_LABEL.sub("", pg["texts"][i])) == pg["title_key"] for i in cands])

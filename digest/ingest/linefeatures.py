@@ -30,7 +30,7 @@ BASE_NAMES = (
     "log_chars", "log_words", "sent_end", "ends_colon", "ends_comma_like", "inner_sentences",
     "title_case_share", "upper_share", "digit_share", "short_lower_share", "symbol_share", "cjk_share",
     "has_url", "bullet", "starts_lower", "quote_start", "blank_before", "blank_after", "rel_line",
-    "rel_chars", "is_long", "dup_in_page", "repeated_elsewhere",
+    "rel_chars", "is_long", "dup_in_page",
 ) + tuple(f"tag_{t}" for t in TAGS)
 # The base features neighbours contribute (±1, ±2 lines).
 NEIGHBOUR = ("log_chars", "sent_end", "is_long", "blank_before", "title_case_share", "tag_prose", "tag_chrome")
@@ -92,9 +92,9 @@ def _densest_run(is_long: np.ndarray, chars: np.ndarray, gap: int) -> tuple[int,
     return best
 
 
-def page_features(lines: list[tuple[int, str]], tags: list[str], repeated: set[str] = frozenset()) -> np.ndarray:
+def page_features(lines: list[tuple[int, str]], tags: list[str]) -> np.ndarray:
     """One row per line. `lines` are (line number, text) of the non-blank lines; `tags` the rule
-    layer's tag of each; `repeated` the normalized texts of lines other dumps of the site print too."""
+    layer's tag of each."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(feature_names())))
@@ -116,9 +116,8 @@ def page_features(lines: list[tuple[int, str]], tags: list[str], repeated: set[s
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
     dup = np.array([1.0 if counts[k] > 1 else 0.0 for k in keys])
-    elsewhere = np.array([1.0 if k in repeated else 0.0 for k in keys])
     tag_cols = np.array([[1.0 if t == name else 0.0 for name in TAGS] for t in tags], dtype=float).reshape(n, len(TAGS))
-    base = np.column_stack([base, blank_before, blank_after, rel_line, rel_chars, is_long, dup, elsewhere, tag_cols])
+    base = np.column_stack([base, blank_before, blank_after, rel_line, rel_chars, is_long, dup, tag_cols])
 
     cols = [base]
     pick = [BASE_NAMES.index(name) for name in NEIGHBOUR]

@@ -19,7 +19,7 @@ from .linefeatures import BASE_NAMES, context_features, page_features
 from .lines import bare_name, words
 
 MODEL_FILE = Path(__file__).with_name("line_roles.pkl")
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 BODY_THRESHOLD = 0.5
 # Headline candidates: short lines no further than this above the first line of text.
 HEADLINE_REACH = 60
@@ -80,8 +80,9 @@ def choose_body(p: np.ndarray) -> np.ndarray:
     return body
 
 
-# What the rule layer knows is not text, even between two paragraphs.
+# What the rule layer knows is not text, even between two paragraphs; nor a headline.
 _NEVER_TEXT = {"caption", "credit", "chrome", "byline", "stamp", "copyright", "marker", "dup"}
+_NEVER_HEADLINE = _NEVER_TEXT - {"dup"}         # a headline is often printed twice
 
 
 def fill_gaps(body: np.ndarray, tags: list[str]) -> np.ndarray:
@@ -95,11 +96,14 @@ def fill_gaps(body: np.ndarray, tags: list[str]) -> np.ndarray:
     return out
 
 
-def headline_candidates(texts: list[str], body: np.ndarray) -> list[int]:
+def headline_candidates(texts: list[str], body: np.ndarray, tags: list[str]) -> list[int]:
+    """Short lines up to HEADLINE_REACH above the text and 2 into it, but never one the rules know as
+    furniture: a share button, a byline, a stamp, a caption (no dev page's headline is one)."""
     first = int(np.argmax(body)) if body.any() else len(texts)
     lo = max(0, first - HEADLINE_REACH)
     return [i for i in range(lo, min(first + 3, len(texts)))
-            if 0 < len(texts[i]) <= HEADLINE_MAX_CHARS and not body[i] and _has_letters(texts[i])]
+            if 0 < len(texts[i]) <= HEADLINE_MAX_CHARS and not body[i] and _has_letters(texts[i])
+            and tags[i] not in _NEVER_HEADLINE]
 
 
 def _has_letters(text: str) -> bool:
@@ -168,15 +172,15 @@ def headline_features(texts: list[str], features: np.ndarray, p: np.ndarray, bod
     return np.column_stack([np.array(rows), features[candidates, :N_BASE]])
 
 
-def page_roles(lines: list[tuple[int, str]], tags: list[str], repeated: set[str] = frozenset()) -> PageRoles:
+def page_roles(lines: list[tuple[int, str]], tags: list[str]) -> PageRoles:
     model = _override or load_model()
     texts = [s for _, s in lines]
     if not len(texts):
         return PageRoles(np.zeros(0), np.zeros(0, bool), None)
-    features = page_features(lines, tags, repeated)
+    features = page_features(lines, tags)
     p = body_probabilities(features, model)
     body = fill_gaps(choose_body(p), tags)
-    candidates = headline_candidates(texts, body)
+    candidates = headline_candidates(texts, body, tags)
     headline = None
     if candidates:
         scores = model["headline"].decision_function(headline_features(texts, features, p, body, candidates))
