@@ -206,3 +206,38 @@ def test_labelled_set_quality():
     precision, recall = map(float, re.search(r"stories: pairwise precision ([\d.]+)  recall ([\d.]+)",
                                               run.stdout).groups())
     assert precision >= 0.90 and recall >= 0.70
+
+
+def _report(key, title, lede, hours):
+    from digest.model import Entry
+    when = datetime(2025, 7, 10, 6, tzinfo=timezone.utc) + timedelta(hours=hours)
+    return Entry(key, title, None, None, None, None, when.isoformat(), "minute", "relative", when.isoformat(),
+                 None, None, [f"{key}.txt"], [lede])
+
+
+FLOOD = [_report(f"flood{n}", f"Flood hits river town{suffix}",
+                 "Floodwater swept through the river town overnight, forcing hundreds from their homes, "
+                 f"officials said.{more}", n)
+         for n, (suffix, more) in enumerate([("", ""), (" overnight", " Rescue boats were sent."),
+                                              (" as river bursts banks", " Schools were closed.")])]
+BANK = [_report(f"bank{n}", f"Central bank holds rates{suffix}",
+                f"The central bank left its key interest rate unchanged on Thursday, economists said.{more}", n)
+        for n, (suffix, more) in enumerate([("", ""), (" steady", " Markets barely moved.")])]
+
+
+def test_theme_workers_get_their_setup_with_the_spawn_start_method(monkeypatch):
+    """Where processes cannot be forked (Windows; macOS by default), workers start afresh and must be
+    given the rules and texts, not find them in the parent's memory."""
+    import multiprocessing
+    import types
+
+    from digest import themes
+    spawn = multiprocessing.get_context("spawn")
+    no_fork = types.SimpleNamespace(get_all_start_methods=lambda: ["spawn"], get_context=lambda method=None: spawn)
+    rules = [Rules("floods", 3.0, (("flood*", 1.0), ("river", 0.5))), Rules("banks", 3.0, (("central bank", 1.0),))]
+    items = [(e.title, e.body) for e in FLOOD + BANK] * 3
+    monkeypatch.setattr(themes, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(themes.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(themes, "multiprocessing", no_fork)
+    assert themes.classify_all(rules, items) == [["floods"]] * 3 + [["banks"]] * 2 + (
+        [["floods"]] * 3 + [["banks"]] * 2) * 2
