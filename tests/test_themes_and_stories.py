@@ -225,6 +225,24 @@ BANK = [_report(f"bank{n}", f"Central bank holds rates{suffix}",
         for n, (suffix, more) in enumerate([("", ""), (" steady", " Markets barely moved.")])]
 
 
+def test_two_groups_split_apart_never_share_one_story_id():
+    """Reports that once made one story (all carry story-old) now cluster into two groups: the group
+    holding most of the old members keeps the id, the other gets a fresh one, whatever the order."""
+    from digest.stories import assign
+    for order in (FLOOD + BANK, BANK + FLOOD, list(reversed(FLOOD + BANK))):
+        assign(order, {e.id: "story-old" for e in order})
+        assert {e.story for e in FLOOD} == {"story-old"}
+        fresh = {e.story for e in BANK}
+        assert len(fresh) == 1 and None not in fresh and "story-old" not in fresh
+    # A fresh id is never one that another group inherits, even where its name would say so.
+    assign(FLOOD + BANK, {e.id: f"story-{BANK[0].id[:12]}" for e in FLOOD})
+    assert {e.story for e in FLOOD} == {f"story-{BANK[0].id[:12]}"}
+    assert len({e.story for e in BANK}) == 1 and BANK[0].story != FLOOD[0].story
+    # No conflict: an existing id is kept as before, and a new group is named after its earliest report.
+    assign(FLOOD + BANK, {FLOOD[1].id: "story-old"})
+    assert {e.story for e in FLOOD} == {"story-old"} and {e.story for e in BANK} == {f"story-{BANK[0].id[:12]}"}
+
+
 def test_theme_workers_get_their_setup_with_the_spawn_start_method(monkeypatch):
     """Where processes cannot be forked (Windows; macOS by default), workers start afresh and must be
     given the rules and texts, not find them in the parent's memory."""
