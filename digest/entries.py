@@ -4,7 +4,7 @@ import re
 from collections import defaultdict
 
 from .capture import best_sighting
-from .ingest.dates import to_utc_text
+from .ingest.dates import to_stored_text, to_utc_text
 from .ingest.extract import summary_of
 from .ingest.lines import DATELINE
 from .merge import fingerprint, representative, shingles
@@ -92,7 +92,7 @@ def build_entry(members: list[Article], sightings: list[Sighting]) -> Entry:
         credit=_first(ordered, "credit"),
         author=_first(ordered, "author"),
         dateline=_first(ordered, "dateline"),
-        published=to_utc_text(best.published),
+        published=to_stored_text(best.published, best.precision),
         published_precision=best.precision,
         published_basis=best.basis,
         captured=to_utc_text(best.captured),

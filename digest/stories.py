@@ -125,7 +125,8 @@ def assign(entries, existing: dict[str, str]) -> None:
 
     existing: machine-set story values the entries already carry in content/. A story keeps its
     id when it gains a report: a group whose members already carry an id goes on using it (the
-    one most of them carry); a new group is named after its earliest report."""
+    one most of them carry); a new group is named after its earliest report. No two groups share
+    an id (see story_ids)."""
     labels = cluster([Item(e.id, e.title, lede_of(e.body), datetime.fromisoformat(e.published), tuple(e.body),
                            e.published_basis == "capture") for e in entries])
     groups: dict[str, list] = {}
@@ -133,8 +134,36 @@ def assign(entries, existing: dict[str, str]) -> None:
         e.story = None
         if labels.get(e.id):
             groups.setdefault(labels[e.id], []).append(e)
-    for label, members in sorted(groups.items()):
-        prior = Counter(existing[m.id] for m in members if existing.get(m.id))
-        story = min(prior, key=lambda s: (-prior[s], s)) if prior else f"story-{label[:12]}"
+    names = story_ids(groups, existing)
+    for label, members in groups.items():
         for m in members:
-            m.story = story
+            m.story = names[label]
+
+
+def story_ids(groups: dict[str, list], existing: dict[str, str]) -> dict[str, str]:
+    """label → the story id of its group, unique by construction.
+
+    A group goes on using an id its members already carry. When the clustering has split a story,
+    both parts carry its id: the part holding more of the reports that carried it keeps it (equal
+    shares: the part whose earliest report sorts first), and the other goes on with the next id its
+    members carry, if any. A group left without one gets `story-` + its earliest report's id,
+    lengthened with a number while that name is one another group has or had."""
+    claims = []
+    for label, members in groups.items():
+        prior = Counter(existing[m.id] for m in members if existing.get(m.id))
+        claims.extend((-count, story, label) for story, count in prior.items())
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, story, label in sorted(claims):
+        if label not in names and story not in taken:
+            names[label] = story
+            taken.add(story)
+    reserved = taken | set(existing.values())
+    for label in sorted(set(groups) - set(names)):
+        story, n = f"story-{label[:12]}", 0
+        while story in reserved:
+            n += 1
+            story = f"story-{label[:12]}-{n}"
+        names[label] = story
+        reserved.add(story)
+    return names

@@ -198,7 +198,14 @@ def explain(evidence: Evidence) -> str:
 
 # Below this many entries, starting worker processes costs more than it saves.
 PARALLEL_FROM = 2000
-_batch: dict = {}       # what forked workers read instead of receiving it pickled
+_batch: dict = {}       # a worker's rules and texts, set by _setup_worker when it starts
+
+
+def _setup_worker(rules: list[Rules], items: list[tuple[str, list[str]]]):
+    """Each worker's setup, given when it starts: a forked worker gets these without a copy through
+    a pipe (its memory is the parent's); a spawned one (no fork: Windows, macOS by default) gets
+    them pickled, once per worker."""
+    _batch.update(rules=rules, items=items)
 
 
 def _classify_range(bounds: tuple[int, int]) -> list[list[str]]:
@@ -208,7 +215,8 @@ def _classify_range(bounds: tuple[int, int]) -> list[list[str]]:
 
 def classify_all(rules: list[Rules], items: list[tuple[str, list[str]]], while_waiting=None) -> list[list[str]]:
     """Themes for many (title, paragraphs) at once, on every core when there are many. Workers are
-    forked where the system can, so they share the texts instead of copying them through pipes.
+    forked where the system can, so they share the texts instead of copying them through pipes;
+    elsewhere they are spawned, and the initializer hands them the rules and texts.
     while_waiting, if given, is called in this process while the workers classify."""
     workers = min(os.cpu_count() or 1, 8)
     if len(items) < PARALLEL_FROM or workers < 2:
@@ -220,12 +228,9 @@ def classify_all(rules: list[Rules], items: list[tuple[str, list[str]]], while_w
     step = -(-len(items) // (workers * 4))
     ranges = [(n, min(n + step, len(items))) for n in range(0, len(items), step)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    _batch.update(rules=rules, items=items)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-            parts = pool.map(_classify_range, ranges)
-            if while_waiting:
-                while_waiting()
-            return [themes for part in parts for themes in part]
-    finally:
-        _batch.clear()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_setup_worker, initargs=(rules, items)) as pool:
+        parts = pool.map(_classify_range, ranges)
+        if while_waiting:
+            while_waiting()
+        return [themes for part in parts for themes in part]

@@ -1,23 +1,102 @@
 """Is the last build still good? Like make: when no input file (dumps, entries, templates, site.yaml)
-and no output file changed since the last build, there is nothing to do, and the build says so at
-once instead of redoing it. The last build's warnings are kept and told again.
+and no output file changed since the last build, and the build would run the same code, there is
+nothing to do, and the build says so at once instead of redoing it. The last build's warnings are
+kept and told again.
 
 A file is known by its size and modification time. A file modified within a second of the build
 that read it is never trusted ("racy", as git calls it): an edit in the same clock tick could keep
 both, so such a build is always redone.
+
+The code is known by its fingerprint (code_version): the bytes of every file of this package (its
+source and the line-role model), the Python version and the versions of the libraries that shape
+what a build writes. The record of the last build and every cache kept in .digest-cache/ are keyed
+by it, so a changed helper, a changed renderer setting or an upgraded library makes the next build
+do the work.
 """
+import hashlib
 import json
 import os
+import re
+import sys
 import time
+from functools import cache
 from pathlib import Path
 
-from . import __version__
 from .files import write_atomic
 
 CACHE_DIR = ".digest-cache"     # beside site.yaml: what builds keep for later builds (never in output/)
 STATE = "build-state.json"
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+PACKAGE = Path(__file__).resolve().parent
+SHIPPED_TEMPLATES = PACKAGE.parent / "templates"
 RACY_NS = 1_000_000_000
+# The libraries whose versions shape what a build writes: entries (dates, the line-role model's
+# scikit-learn, numpy and scipy, slugs), themes and stories, pages (Jinja2, Markdown, sanitizer),
+# feeds (feedgen and lxml's serializer), front matter (PyYAML) and the search index (Pagefind).
+SHAPING = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml", "python-dateutil",
+           "python-slugify", "text-unidecode", "scikit-learn", "numpy", "scipy", "snowballstemmer",
+           "pystemmer", "pyahocorasick", "pagefind", "pagefind-bin")
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def dependency_versions() -> dict[str, str]:
+    """The installed version of each library in SHAPING ("-" when it is not installed). Read from
+    the names of the .dist-info folders on sys.path, in import order (a millisecond; importing and
+    asking importlib.metadata takes a tenth of a second, which the up-to-date check cannot afford),
+    and from importlib.metadata only for a library installed some other way."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                dist, _, version = name[: -len(".dist-info")].partition("-")
+                found.setdefault(_canonical(dist), version)
+    out = {}
+    for dist in SHAPING:
+        version = found.get(_canonical(dist))
+        if version is None:
+            from importlib.metadata import PackageNotFoundError, version as installed
+            try:
+                version = installed(dist)
+            except PackageNotFoundError:
+                version = "-"
+        out[dist] = version
+    return out
+
+
+def code_fingerprint(package: Path, versions: dict[str, str]) -> str:
+    """A hash of every file of the package (not compiled files, not editors' hidden or backup
+    files), of the Python version and of the libraries' versions."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{sys.implementation.name} {sys.version_info[:3]}\0".encode())
+    for dist, version in sorted(versions.items()):
+        h.update(f"{dist}=={version}\0".encode())
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith((".", "#")) or name.endswith((".pyc", "~")):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(path, package)}\0{len(data)}\0".encode())
+            h.update(data)
+    return h.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """The fingerprint of the code this process runs: computed once per process (2 MB read, a few
+    milliseconds), before workers are forked, which inherit it."""
+    return code_fingerprint(PACKAGE, dependency_versions())
 
 
 def _files(folder: Path, into: dict):
@@ -55,7 +134,7 @@ class BuildState:
     def load(self) -> dict | None:
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
-            return state if state.get("version") == __version__ else None
+            return state if state.get("code") == code_version() else None
         except (OSError, ValueError, AttributeError):
             return None
 
@@ -83,7 +162,7 @@ class BuildState:
             except OSError:
                 return      # output/ changed under the build: do not vouch for it
             recorded[rel] = [st.st_size, st.st_mtime_ns]
-        state = {"version": __version__, "started_ns": started_ns,
+        state = {"code": code_version(), "started_ns": started_ns,
                  "inputs": {k: list(v) for k, v in current_inputs.items()},
                  "outputs": recorded, "warnings": list(warnings), "exit": code}
         write_atomic(self.path, json.dumps(state).encode("utf-8"))

@@ -161,6 +161,9 @@ def test_furniture_lines():
 
 def test_site_can_add_furniture():
     furniture = build(["Brought to you by Example"], [r"^watch: .*$"])
-    assert furniture.is_aggregator("Brought to you by Example")
-    assert furniture.is_aggregator("Watch: the full interview")
-    assert not DEFAULT.is_aggregator("Watch: the full interview")
+    assert furniture.is_chrome("Brought to you by Example")
+    assert furniture.is_chrome("Watch: the full interview")
+    assert not DEFAULT.is_chrome("Watch: the full interview")
+    # A site's own lines are dropped wherever they stand; only the aggregator's own lines end an article.
+    assert not furniture.is_aggregator("Brought to you by Example")
+    assert furniture.is_aggregator("Related Articles")

@@ -1,6 +1,7 @@
 """Cutting dumps into articles, on dumps written for these tests in each known shape."""
 import pytest
 
+from digest.ingest.boilerplate import build
 from digest.ingest.dump import ingest
 
 P1 = ("Harbour officials in the northern port said on Tuesday that the new quay would open to container "
@@ -181,3 +182,19 @@ def test_many_broken_blocks_give_a_short_summary_not_a_warning_each():
     r = ingest("stray.txt", ("\n".join(["Valley Times", "an hour ago", "- Valley Times"] * 200)).encode())
     assert len(r.warnings) <= 4
     assert any("more blocks like these" in w for w in r.warnings)
+
+
+def test_a_sites_own_furniture_is_dropped_where_it_stands_and_does_not_end_the_article():
+    """site.yaml's furniture lines and patterns are furniture, not the aggregator's end markers: one
+    between two paragraphs of an aggregator's article goes, and the paragraphs after it stay."""
+    furniture = build(["Brought to you by Harbour Bank"], [r"watch: .*"])
+    primary_a = LAYOUT_A.replace(f"{P1}\n", f"{P1}\nBrought to you by Harbour Bank\n", 1)
+    primary_b = LAYOUT_B.replace(f"{P2}\n", f"{P2}\n  WATCH: the harbour master explains the delay\n", 1)
+    related = LAYOUT_B.replace(f"{R2} (Kyodo)", f"{R2}\nBrought to you by Harbour Bank\n{P3} (Kyodo)")
+    for name, text in (("a.txt", primary_a), ("b.txt", primary_b)):
+        primary = ingest(name, text.encode(), furniture).articles[0]
+        assert primary.body == [P1, P2, P3], name
+    bank = ingest("r.txt", related.encode(), furniture).articles[-1]
+    assert bank.body == [R2, f"{P3} (Kyodo)"]
+    # The aggregator's own end markers still end the article: nothing after "Related Articles" is its text.
+    assert ingest("a.txt", primary_a.encode(), furniture).articles[0].body[-1] == P3

@@ -206,3 +206,56 @@ def test_labelled_set_quality():
     precision, recall = map(float, re.search(r"stories: pairwise precision ([\d.]+)  recall ([\d.]+)",
                                               run.stdout).groups())
     assert precision >= 0.90 and recall >= 0.70
+
+
+def _report(key, title, lede, hours):
+    from digest.model import Entry
+    when = datetime(2025, 7, 10, 6, tzinfo=timezone.utc) + timedelta(hours=hours)
+    return Entry(key, title, None, None, None, None, when.isoformat(), "minute", "relative", when.isoformat(),
+                 None, None, [f"{key}.txt"], [lede])
+
+
+FLOOD = [_report(f"flood{n}", f"Flood hits river town{suffix}",
+                 "Floodwater swept through the river town overnight, forcing hundreds from their homes, "
+                 f"officials said.{more}", n)
+         for n, (suffix, more) in enumerate([("", ""), (" overnight", " Rescue boats were sent."),
+                                              (" as river bursts banks", " Schools were closed.")])]
+BANK = [_report(f"bank{n}", f"Central bank holds rates{suffix}",
+                f"The central bank left its key interest rate unchanged on Thursday, economists said.{more}", n)
+        for n, (suffix, more) in enumerate([("", ""), (" steady", " Markets barely moved.")])]
+
+
+def test_two_groups_split_apart_never_share_one_story_id():
+    """Reports that once made one story (all carry story-old) now cluster into two groups: the group
+    holding most of the old members keeps the id, the other gets a fresh one, whatever the order."""
+    from digest.stories import assign
+    for order in (FLOOD + BANK, BANK + FLOOD, list(reversed(FLOOD + BANK))):
+        assign(order, {e.id: "story-old" for e in order})
+        assert {e.story for e in FLOOD} == {"story-old"}
+        fresh = {e.story for e in BANK}
+        assert len(fresh) == 1 and None not in fresh and "story-old" not in fresh
+    # A fresh id is never one that another group inherits, even where its name would say so.
+    assign(FLOOD + BANK, {e.id: f"story-{BANK[0].id[:12]}" for e in FLOOD})
+    assert {e.story for e in FLOOD} == {f"story-{BANK[0].id[:12]}"}
+    assert len({e.story for e in BANK}) == 1 and BANK[0].story != FLOOD[0].story
+    # No conflict: an existing id is kept as before, and a new group is named after its earliest report.
+    assign(FLOOD + BANK, {FLOOD[1].id: "story-old"})
+    assert {e.story for e in FLOOD} == {"story-old"} and {e.story for e in BANK} == {f"story-{BANK[0].id[:12]}"}
+
+
+def test_theme_workers_get_their_setup_with_the_spawn_start_method(monkeypatch):
+    """Where processes cannot be forked (Windows; macOS by default), workers start afresh and must be
+    given the rules and texts, not find them in the parent's memory."""
+    import multiprocessing
+    import types
+
+    from digest import themes
+    spawn = multiprocessing.get_context("spawn")
+    no_fork = types.SimpleNamespace(get_all_start_methods=lambda: ["spawn"], get_context=lambda method=None: spawn)
+    rules = [Rules("floods", 3.0, (("flood*", 1.0), ("river", 0.5))), Rules("banks", 3.0, (("central bank", 1.0),))]
+    items = [(e.title, e.body) for e in FLOOD + BANK] * 3
+    monkeypatch.setattr(themes, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(themes.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(themes, "multiprocessing", no_fork)
+    assert themes.classify_all(rules, items) == [["floods"]] * 3 + [["banks"]] * 2 + (
+        [["floods"]] * 3 + [["banks"]] * 2) * 2

@@ -3,7 +3,8 @@
 Two kinds: the aggregator's own lines (its logo, AI promo, comments box, app footer), which also
 mark where the primary article ends; and a publisher page's chrome (share buttons, "Advertisement",
 reading time, newsletter prompts). Each rule matches a whole line, case-insensitively, so a sentence
-that merely contains one of these words is never dropped. A site adds its own in site.yaml.
+that merely contains one of these words is never dropped. A site adds its own in site.yaml: dropped
+wherever they stand, without ending the article.
 """
 import re
 from dataclasses import dataclass
@@ -59,15 +60,22 @@ CHROME = [
 
 @dataclass(frozen=True)
 class Furniture:
-    aggregator: re.Pattern
-    chrome: re.Pattern
+    aggregator: re.Pattern          # the aggregator's own lines: furniture, and the end of its primary article
+    chrome: re.Pattern              # a publisher page's chrome
+    site: re.Pattern | None = None  # the site's own lines (site.yaml): furniture wherever they stand, never an end
 
     def is_aggregator(self, line: str) -> bool:
+        """One of the aggregator's own lines, which end the primary article where they first appear."""
         return bool(self.aggregator.fullmatch(_key(line)))
 
+    def is_site(self, line: str) -> bool:
+        return bool(self.site is not None and self.site.fullmatch(_key(line)))
+
     def is_chrome(self, line: str) -> bool:
+        """Any line of furniture: dropped wherever it stands."""
         key = _key(line)
-        return bool(self.chrome.fullmatch(key) or self.aggregator.fullmatch(key))
+        return bool(self.chrome.fullmatch(key) or self.aggregator.fullmatch(key)
+                    or (self.site is not None and self.site.fullmatch(key)))
 
 
 def _key(line: str) -> str:
@@ -80,9 +88,11 @@ def _union(patterns: list[str]) -> re.Pattern:
 
 def build(extra_lines: list[str] = (), extra_patterns: list[str] = ()) -> Furniture:
     """extra_lines are literal lines; extra_patterns are regular expressions for a whole line.
-    Both come from site.yaml's normalize.furniture and count as aggregator furniture."""
+    Both come from site.yaml's normalize.furniture: lines dropped wherever they stand. They do not
+    end an article as the aggregator's own lines do: a sponsor's line or a "Watch: ..." between two
+    paragraphs would otherwise cut off the rest of the text."""
     extra = [re.escape(_key(line)) for line in extra_lines] + list(extra_patterns)
-    return Furniture(_union(AGGREGATOR + extra), _union(CHROME))
+    return Furniture(_union(AGGREGATOR), _union(CHROME), _union(extra) if extra else None)
 
 
 DEFAULT = build()

@@ -57,7 +57,8 @@ _DATE = (rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"      # July 10,
          r"|\d{1,2}-\d{1,2}-\d{4}"                                        # 14-08-2025 (day first)
          r"|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)")  # ISO 8601
 STAMP = re.compile(rf"\b{_WEEKDAY}(?P<date>{_DATE})"
-                   rf"(?:(?:\s*[,|/@]\s*|\s+|\s*,?\s*at\s+)(?P<time>{_TIME})(?:\s*(?P<zone>{_ZONE}))?)?")
+                   rf"(?:(?:\s*[,|/@]\s*|\s+|\s*,?\s*at\s+)(?P<time>{_TIME})(?:\s*(?P<zone>{_ZONE}))?"
+                   r"|\s*\((?P<day_zone>[A-Z]{2,4})\))?")     # a date without a time, and its zone: "12 July 2025 (JST)"
 
 # Zones that news pages print; dateutil needs them spelt out (abbreviations are ambiguous).
 ZONES = {"JST": 9, "KST": 9, "IST": 5.5, "HKT": 8, "SGT": 8, "PHT": 8, "WIB": 7, "ICT": 7, "CST": -6,
@@ -82,6 +83,12 @@ def _parse_date(text: str) -> datetime:
     return dateparser.parse(text.replace(".", " "))
 
 
+def _zone(written: str):
+    """The fixed offset of a zone abbreviation as pages print it ("(JST)", "GMT+9"); None if unknown."""
+    abbr = re.match(r"[A-Z]+", re.sub(r"[()\s]", "", written).upper()).group(0)
+    return tz.tzoffset(abbr, int(ZONES[abbr] * 3600)) if abbr in ZONES else None
+
+
 def find_stamps(text: str, default_tz=timezone.utc) -> list[Stamp]:
     """Every full date (with a year) in the text, with its time and zone where given."""
     out = []
@@ -95,16 +102,14 @@ def find_stamps(text: str, default_tz=timezone.utc) -> list[Stamp]:
             continue
         if not 1990 <= day.year <= 2100:
             continue
-        when, precision = day.replace(tzinfo=default_tz), "day"
+        # A date without a time is the start of that day in the zone the page states, else the
+        # default zone (see to_stored_text for how it is kept that day).
+        day_zone = _zone(m["day_zone"]) if m["day_zone"] else None
+        when, precision = day.replace(tzinfo=day_zone or default_tz), "day"
         if m["time"]:
             try:
                 clock = dateparser.parse(m["time"].replace(".", ""))
-                zone = default_tz
-                if m["zone"]:
-                    name = re.sub(r"[()\s]", "", m["zone"]).upper()
-                    abbr = re.match(r"[A-Z]+", name).group(0)
-                    if abbr in ZONES:
-                        zone = tz.tzoffset(abbr, int(ZONES[abbr] * 3600))
+                zone = (_zone(m["zone"]) if m["zone"] else None) or default_tz
                 when = day.replace(hour=clock.hour, minute=clock.minute, tzinfo=zone)
                 precision = "minute"
             except (ValueError, OverflowError):
@@ -114,8 +119,21 @@ def find_stamps(text: str, default_tz=timezone.utc) -> list[Stamp]:
 
 
 def to_utc_text(when: datetime) -> str:
-    """ISO 8601 with its offset, to the minute: the form stored in front matter."""
+    """ISO 8601 in UTC, to the minute."""
     return when.astimezone(timezone.utc).replace(second=0, microsecond=0).isoformat()
+
+
+def to_stored_text(when: datetime, precision: str) -> str:
+    """The form stored in front matter: ISO 8601 with its offset, to the minute.
+
+    A time known only to the day that is the start of a day in its zone (a date stated without a
+    time, or a time reckoned from one in whole days) is that calendar day: it keeps its zone's
+    offset, `2025-07-12T00:00:00+09:00`, so the date as written is the day, and the site files and
+    shows it as written. In UTC it would read `2025-07-11T15:00:00+00:00`: the day before, for every
+    zone east of UTC. Every other time is an instant, written in UTC."""
+    if precision == "day" and when.utcoffset() is not None and when.time() == datetime.min.time():
+        return when.isoformat()
+    return to_utc_text(when)
 
 
 # --- capture time -----------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def cut(text: str, furniture: Furniture) -> list[Block]:
     has_anchors = bool(headers)
     first = headers[0].start if headers else len(nb)
     lead = nb[:first]
-    if any(not furniture.is_aggregator(s) for _, s in lead):
+    if any(not (furniture.is_aggregator(s) or furniture.is_site(s)) for _, s in lead):
         end = _end_of_article(lead, furniture) if has_anchors else len(lead)
         kind = "primary" if has_anchors else "page"
         blocks.append(Block(kind, lead[0][0], lead[:end]))
@@ -119,7 +119,8 @@ def cut(text: str, furniture: Furniture) -> list[Block]:
 
 
 def _end_of_article(lines: list[Line], furniture: Furniture) -> int:
-    """Where an aggregator article's text ends: at the aggregator's own furniture."""
+    """Where an aggregator article's text ends: at the aggregator's own furniture ("Related Articles",
+    the app footer). A site's own furniture lines are not an end: they are dropped where they stand."""
     for n, (_, s) in enumerate(lines):
         if n > 0 and furniture.is_aggregator(s):
             return n

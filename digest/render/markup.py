@@ -4,13 +4,13 @@ holds (raw HTML, javascript: links, event handlers) reaches the page inert. Resu
 hash of the Markdown: an unchanged entry is never rendered twice."""
 import hashlib
 import pickle
-from importlib.metadata import version
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
 from ..files import write_atomic
+from ..uptodate import code_version
 
 TAGS = {"p", "a", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "code", "pre", "h2", "h3", "h4",
         "h5", "h6", "hr", "br", "sub", "sup", "abbr", "q", "cite", "figure", "figcaption", "table", "thead",
@@ -21,9 +21,10 @@ LINK_REL = "nofollow noopener"
 # Raw HTML is let through cmark and then cleaned by nh3 (an editor's <sup> or <abbr> survives; a
 # <script> does not). Plain CommonMark: no autolinking, so a URL in a dump's text stays text.
 CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE
-# What the cached HTML depends on besides the Markdown: the engine, its options, the allow-list.
-ENGINE = repr((version("cmarkgfm"), version("nh3"), CMARK_OPTIONS, sorted(TAGS),
-              sorted((tag, sorted(names)) for tag, names in ATTRIBUTES.items())))
+# What the cached HTML depends on besides the Markdown: the code that renders it (this file's
+# options, allow-list and steps among it) and the versions of cmark-gfm and nh3. The fingerprint of
+# the package and its libraries covers all of them.
+ENGINE = code_version()
 
 
 class Renderer:
@@ -34,7 +35,7 @@ class Renderer:
 
 
 def key(text: str) -> str:
-    """The cache key of a body: its hash, and the engine's (a new engine renders everything anew)."""
+    """The cache key of a body: its hash, and the code's (new code renders everything anew)."""
     return hashlib.blake2b(f"{ENGINE}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..uptodate import code_version
+
 BUNDLE = "pagefind"
 # Pagefind's input is thrown away once it has run: on Linux it goes to the RAM disk, where making a
 # thousand small files costs next to nothing (on disk it cost seconds here). Too little room there
@@ -21,7 +23,8 @@ class Indexer:
         self.folder = cache_dir / "search"
         self.language = (site.language.split("-")[0] or "en").lower()
         self.docs = {post.path: _doc(post, self.language) for post in posts}
-        h = hashlib.sha256(self.language.encode())
+        # The index is of these pages, made by this code and this Pagefind (code_version has its version).
+        h = hashlib.sha256(f"{code_version()}\0{self.language}".encode())
         for path in sorted(self.docs):
             h.update(path.encode() + b"\0" + self.docs[path].encode("utf-8") + b"\0")
         self.key = h.hexdigest()
