@@ -177,7 +177,13 @@ def test_the_editors_loop(tmp_path):
         watcher.wait_build()
         assert watcher.quiet(0.5) or watcher.state["error"] is None
         save_atomically(entry, entry.read_text(encoding="utf-8").replace("title: ", "title: Back again ", 1))
+        # The copy above may still be announcing builds of its own: wait for the one with the save
+        # (wait_build fails after 30 s with no build, so a save that never arrives still fails).
         watcher.wait_build()
+        for _ in range(10):
+            if b"Back again" in page_of(entry).read_bytes():
+                break
+            watcher.wait_build()
         assert b"Back again" in page_of(entry).read_bytes()
 
         assert watcher.quiet(1.0) or watcher.state["error"] is None
