@@ -19,6 +19,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -139,8 +140,8 @@ class Store:
         self.state_path = self.root / STATE_FILE
         self.journal_path = self.root / JOURNAL_FILE
         self.state = self._load_state()
-        self._fold_journal()
         self._journal_fd: int | None = None
+        self._fold_journal()
         self.files: dict[str, Path] = {}        # id → file carrying it
         self.meta: dict[str, dict] = {}         # id → its file's front matter
         self.unreadable: set[Path] = set()
@@ -157,6 +158,22 @@ class Store:
         except (OSError, ValueError):
             pass    # a damaged state only means every existing file counts as edited: safe
         return {"format": 1, "entries": {}}
+
+    def file_times(self, mtimes: dict[str, datetime | None], digests: dict[str, str | None]
+                   ) -> dict[str, datetime | None]:
+        """Each dump's file time, as remembered for its bytes where it was used (see remember)."""
+        known = self.state.get("captures") or {}
+        return {name: datetime.fromisoformat(known[digests[name]]) if digests.get(name) in known else mtime
+                for name, mtime in mtimes.items()}
+
+    def remember(self, used: dict[str, datetime], digests: dict[str, str | None]):
+        """Remember the file times that made capture times (dump name → time), by a hash of each
+        dump's bytes, for the dumps there are now: a checkout, a copy or a touch then changes no
+        entry. Journaled at once, so the entries written from them never outlive them."""
+        remembered = {digests[name]: when.isoformat() for name, when in sorted(used.items()) if digests.get(name)}
+        if remembered != self.state.get("captures", {}):
+            self.state["captures"] = remembered
+            self._journal({"captures": remembered})
 
     def _fold_journal(self):
         """Take in what a build that did not finish wrote: each record whose file holds exactly the

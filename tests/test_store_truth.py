@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, run_build, snapshot
+from conftest import ROOT, run_build, set_mtime, snapshot
 from digest.content import parse
 
 DRAMA = "rubio-says-no-drama-or-division-in-u-s-relations-with-japan.md"
@@ -138,3 +138,16 @@ def test_a_bom_saved_entry_keeps_its_edit_when_sighted_again(site_dir):
     raw = _sighted_again(site_dir, crlf=False, bom=True, trailing=False)
     assert raw.startswith(b"\xef\xbb\xbf---\n")
     assert run_build(site_dir, "--explain", f"content/{DRAMA}").returncode == 0
+
+
+def test_dumps_given_todays_file_time_change_no_entry(site_dir):
+    """A fresh checkout, a copy or a touch gives the dumps new file times: the capture time is
+    remembered by the dump's content, so no entry changes."""
+    for dump in (site_dir / "seeds").glob("*.txt"):
+        set_mtime(dump, "2025-07-12T13:40:00+00:00")       # saved when captured: the file time is used
+    assert run_build(site_dir).returncode == 0
+    before = entries(site_dir)
+    for dump in (site_dir / "seeds").glob("*.txt"):
+        os.utime(dump)          # now
+    assert run_build(site_dir).returncode == 0
+    assert entries(site_dir) == before
