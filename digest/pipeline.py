@@ -101,7 +101,8 @@ def normalize(site: Site) -> NormalizeReport:
     mtimes = store.file_times(mtimes, digests)
     groups = group(articles)
     caps = captures(dumps, mtimes, site.captured, groups)
-    store.remember({name: mtimes[name] for name, cap in caps.items() if cap and cap.basis == "file-time"}, digests)
+    store.remember({name: mtimes[name] for name, cap in caps.items()
+                    if cap and cap.basis == "file-time" and dumps.get(name)}, digests)
     entries = []
     for members in groups:
         sightings = [s for s in (sighting(a, caps.get(a.dump)) for a in members) if s]
