@@ -140,7 +140,7 @@ def render_site(site):
 
 def explain_entry(site, wanted: str) -> int:
     """Print each theme's score and evidence for one entry of content/."""
-    from .content import EntryError, Store, parse
+    from .content import EntryError, Store, id_of, parse
     from .themes import Classifier, explain
     store = Store(site.content_dir)
     path = Path(wanted)
@@ -159,7 +159,7 @@ def explain_entry(site, wanted: str) -> int:
     classifier = Classifier([t.rules for t in site.themes if t.rules])
     for evidence in classifier.evidence(str(meta.get("title") or ""), paragraphs):
         print(explain(evidence))
-    entry_id = str(meta.get("id"))
+    entry_id = id_of(meta, store.root.resolve(), Path(path).resolve()) or ""
     print(f"themes in the entry: {meta.get('themes')}"
           + (" (set by hand: the build keeps them)" if store.hand_set(entry_id, "themes") else ""))
     return EXIT_OK

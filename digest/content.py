@@ -93,6 +93,17 @@ def parse(text: str, path: Path) -> tuple[dict, str]:
     return meta, text[m.end():]
 
 
+def id_of(meta: dict, root: Path, path: Path) -> str | None:
+    """An entry's id: its front matter's `id`, or, for an editor's own entry without one, its path
+    below content/ without `.md` (`content/desk/a-note.md` → `desk/a-note`)."""
+    if meta.get("id") is not None:
+        return str(meta["id"])
+    try:
+        return Path(path).relative_to(root).with_suffix("").as_posix()
+    except ValueError:
+        return None
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -215,7 +226,7 @@ class Store:
             try:
                 text = path.read_text(encoding="utf-8")
                 meta, _ = parse(text, self._rel(path))
-                entry_id = meta.get("id")
+                entry_id = id_of(meta, self.root, path)
             except (EntryError, OSError, UnicodeDecodeError) as err:
                 self.warnings.append(str(err) if isinstance(err, EntryError) else f"{self._rel(path)}: {err}")
                 self.unreadable.add(path)
