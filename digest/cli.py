@@ -9,7 +9,7 @@ from . import __version__
 from .config import ConfigError, load
 from .uptodate import CACHE_DIR, BuildState, inputs, now_ns, template_folders
 
-EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 log = logging.getLogger("digest")
 
@@ -20,7 +20,7 @@ def parse_args(argv):
         description="Build the news digest: normalize the raw dumps in seeds/ into Markdown entries in content/, "
                     "then render the site from them into output/.",
         epilog="Exit codes: 0 all good; 1 some input had errors (named above; the rest was built); "
-               "2 bad usage or a bad site.yaml.")
+               "2 bad usage or a bad site.yaml; 3 another build of the site kept it locked too long (nothing written).")
     p.add_argument("--config", default="site.yaml", metavar="PATH", help="the site's settings (default: site.yaml)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     p.add_argument("-v", "--verbose", action="store_true", help="also list every entry written or kept")
@@ -58,7 +58,18 @@ def main(argv=None) -> int:
 
 def build_site(site, config_path: Path) -> int:
     """Normalize, then render; or nothing at all when nothing changed since the last build.
-    The build's modules are imported only when there is work: an up-to-date check stays instant."""
+    The build's modules are imported only when there is work: an up-to-date check stays instant.
+    One build of a site at a time: a second one waits for the first (see lock.py)."""
+    from .lock import Busy, build_lock
+    try:
+        with build_lock(site):
+            return _build_site(site, config_path)
+    except Busy as err:
+        log.error("error: %s", err)
+        return EXIT_BUSY
+
+
+def _build_site(site, config_path: Path) -> int:
     record = BuildState(site.root / CACHE_DIR)
     last = record.fresh(inputs(site, config_path, template_folders(site)), site.output_dir)
     if last is not None:
@@ -83,9 +94,15 @@ def normalize_site(site) -> list[str]:
     from .ingest import dump_files
     if site.seeds_dir.is_dir() and not dump_files(site.seeds_dir):
         return []       # no dumps: nothing to normalize, and no need to load the normalizer
+    from .lock import Busy, build_lock
     from .pipeline import normalize
     started = time.perf_counter()
-    report = normalize(site)
+    try:
+        with build_lock(site):      # already held in a plain build; --watch takes it here
+            report = normalize(site)
+    except Busy as err:
+        log.error("error: %s", err)
+        return [str(err)]
     for warning in report.warnings:
         log.warning("warning: %s", warning)
     sync = report.sync
@@ -123,7 +140,7 @@ def render_site(site):
 
 def explain_entry(site, wanted: str) -> int:
     """Print each theme's score and evidence for one entry of content/."""
-    from .content import EntryError, Store, parse
+    from .content import EntryError, Store, id_of, parse
     from .themes import Classifier, explain
     store = Store(site.content_dir)
     path = Path(wanted)
@@ -142,7 +159,7 @@ def explain_entry(site, wanted: str) -> int:
     classifier = Classifier([t.rules for t in site.themes if t.rules])
     for evidence in classifier.evidence(str(meta.get("title") or ""), paragraphs):
         print(explain(evidence))
-    entry_id = str(meta.get("id"))
+    entry_id = id_of(meta, store.root.resolve(), Path(path).resolve()) or ""
     print(f"themes in the entry: {meta.get('themes')}"
           + (" (set by hand: the build keeps them)" if store.hand_set(entry_id, "themes") else ""))
     return EXIT_OK

@@ -7,12 +7,19 @@ each entry id (as a hash) and where. On the next run:
   - an id the store wrote whose file is gone was deleted by an editor: it is not re-created;
   - files the store did not write (an editor's own entries) are never touched.
 Entries are found by the `id` in their front matter, so renaming a file is safe.
+
+The record never lies: before an entry file is written, the record it will have is appended to
+content/.normalize-journal (one JSON line, one write() per entry, so it is on disk for any later
+process even if this one is killed the next instant). The next store to open folds in each line
+whose file holds exactly the bytes it names, and the journal goes once the state file is saved. So a
+build killed at any moment leaves no entry it wrote looking edited.
 """
 import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -22,10 +29,12 @@ from .files import write_atomic
 from .model import Entry
 
 STATE_FILE = ".normalize-state.json"
+JOURNAL_FILE = ".normalize-journal"
 # libyaml's C implementation where PyYAML has it (the same YAML, many times faster on long seen_in lists).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+# A BOM, CRLF line ends and trailing white space read like plain LF.
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 KEYS = ("id", "title", "source", "credit", "author", "dateline", "published", "published_precision",
         "published_basis", "captured", "themes", "story", "summary", "image_caption", "seen_in")
 REUSE_CONTAINMENT = 0.8
@@ -84,6 +93,17 @@ def parse(text: str, path: Path) -> tuple[dict, str]:
     return meta, text[m.end():]
 
 
+def id_of(meta: dict, root: Path, path: Path) -> str | None:
+    """An entry's id: its front matter's `id`, or, for an editor's own entry without one, its path
+    below content/ without `.md` (`content/desk/a-note.md` → `desk/a-note`)."""
+    if meta.get("id") is not None:
+        return str(meta["id"])
+    try:
+        return Path(path).relative_to(root).with_suffix("").as_posix()
+    except ValueError:
+        return None
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -129,7 +149,10 @@ class Store:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.state_path = self.root / STATE_FILE
+        self.journal_path = self.root / JOURNAL_FILE
         self.state = self._load_state()
+        self._journal_fd: int | None = None
+        self._fold_journal()
         self.files: dict[str, Path] = {}        # id → file carrying it
         self.meta: dict[str, dict] = {}         # id → its file's front matter
         self.unreadable: set[Path] = set()
@@ -147,6 +170,55 @@ class Store:
             pass    # a damaged state only means every existing file counts as edited: safe
         return {"format": 1, "entries": {}}
 
+    def file_times(self, mtimes: dict[str, datetime | None], digests: dict[str, str | None]
+                   ) -> dict[str, datetime | None]:
+        """Each dump's file time, as remembered for its bytes where it was used (see remember)."""
+        known = self.state.get("captures") or {}
+        return {name: datetime.fromisoformat(known[digests[name]]) if digests.get(name) in known else mtime
+                for name, mtime in mtimes.items()}
+
+    def remember(self, used: dict[str, datetime], digests: dict[str, str | None]):
+        """Remember the file times that made capture times (dump name → time), by a hash of each
+        dump's bytes, for the dumps there are now: a checkout, a copy or a touch then changes no
+        entry. Journaled at once, so the entries written from them never outlive them."""
+        remembered = {digests[name]: when.isoformat() for name, when in sorted(used.items()) if digests.get(name)}
+        if remembered != self.state.get("captures", {}):
+            self.state["captures"] = remembered
+            self._journal({"captures": remembered})
+
+    def _fold_journal(self):
+        """Take in what a build that did not finish wrote: each record whose file holds exactly the
+        bytes it was written with (a line whose file was never written, or was edited since, is
+        left out)."""
+        try:
+            lines = self.journal_path.read_bytes().splitlines()
+        except OSError:
+            return
+        records = self.state["entries"]
+        for line in lines:
+            try:
+                item = json.loads(line)
+                if "captures" in item:
+                    self.state.setdefault("captures", {}).update(item["captures"])
+                    continue
+                record = item["record"]
+                if _sha((self.root / record["file"]).read_bytes()) == item["written"]:
+                    records[item["id"]] = record
+            except (ValueError, KeyError, TypeError, OSError):
+                continue        # a torn last line, or a file gone since: nothing to take in
+
+    def _journal(self, item: dict):
+        """Append one line to the journal, in one write(): once it returns, any later process reads it."""
+        if self._journal_fd is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.write(self._journal_fd, (json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    def _write(self, entry_id: str, path: Path, data: bytes, record: dict):
+        """Write an entry file, its record journaled first."""
+        self._journal({"id": entry_id, "record": record, "written": _sha(data)})
+        write_atomic(path, data)
+
     def _scan(self):
         if not self.root.exists():
             return
@@ -154,7 +226,7 @@ class Store:
             try:
                 text = path.read_text(encoding="utf-8")
                 meta, _ = parse(text, self._rel(path))
-                entry_id = meta.get("id")
+                entry_id = id_of(meta, self.root, path)
             except (EntryError, OSError, UnicodeDecodeError) as err:
                 self.warnings.append(str(err) if isinstance(err, EntryError) else f"{self._rel(path)}: {err}")
                 self.unreadable.add(path)
@@ -274,8 +346,9 @@ class Store:
             if path is None:
                 path = self._free_path(entry, taken)
                 taken.add(path)
-                write_atomic(path, data)
-                records[entry.id] = self._record(path, data, entry)
+                record = self._record(path, data, entry)
+                self._write(entry.id, path, data, record)
+                records[entry.id] = record
                 report.written.append(self._rel(path))
                 continue
             current = path.read_bytes()
@@ -286,10 +359,11 @@ class Store:
                 continue
             if current == data:
                 report.unchanged.append(self._rel(path))
+                records[entry.id] = self._record(path, data, entry)
             else:
-                write_atomic(path, data)
+                records[entry.id] = self._record(path, data, entry)
+                self._write(entry.id, path, data, records[entry.id])
                 report.updated.append(self._rel(path))
-            records[entry.id] = self._record(path, data, entry)
         self._save_state()
         return report
 
@@ -312,6 +386,8 @@ class Store:
         seen_in gains new dumps, and themes and story follow the rules unless set by hand."""
         text = current.decode("utf-8")
         meta = self.meta[entry.id]              # read by _scan
+        newline = "\r\n" if "\r\n" in text else "\n"     # the file's own line ends are kept
+        record = dict(record) if record is not None else None
         changes = {}
         have = [str(x) for x in meta.get("seen_in") or []]
         if any(x not in have for x in entry.seen_in):
@@ -323,18 +399,27 @@ class Store:
         if not changes:
             return
         fm = FRONT_MATTER.match(text)
-        head = fm["yaml"] + "\n"
+        head = fm["yaml"] + newline
         for key, value in changes.items():
-            block = _yaml({key: value})
+            block = _yaml({key: value}).replace("\n", newline)
             pattern = re.compile(rf"^{key}:.*\n(?:[ \t]*-.*\n)*", re.M)
             head = pattern.sub(lambda _m: block, head, count=1) if pattern.search(head) else head + block
-        write_atomic(path, (text[: fm.start("yaml")] + head.rstrip("\n") + text[fm.end("yaml"):]).encode("utf-8"))
+        data = (text[: fm.start("yaml")] + head.rstrip("\r\n") + text[fm.end("yaml"):]).encode("utf-8")
+        if record is None:
+            write_atomic(path, data)
+        else:
+            self._write(entry.id, path, data, record)
+            self.state["entries"][entry.id] = record
 
     def _save_state(self):
         data = (json.dumps(self.state, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
         try:
-            if self.state_path.read_bytes() == data:
-                return
+            same = self.state_path.read_bytes() == data
         except FileNotFoundError:
-            pass
-        write_atomic(self.state_path, data)
+            same = False
+        if not same:
+            write_atomic(self.state_path, data)
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        self.journal_path.unlink(missing_ok=True)      # all it held is in the state now

@@ -1,4 +1,5 @@
 """Normalize: seeds/ → content/. Dumps are read in parallel; everything after is one pass."""
+import hashlib
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -39,24 +40,26 @@ def _init_worker(lines, patterns, zone):
     _worker_setup["tz"] = ZoneInfo(zone)
 
 
-def _ingest_file(path: Path) -> tuple[DumpResult, datetime | None]:
+def _ingest_file(path: Path) -> tuple[DumpResult, datetime | None, str | None]:
+    """(what the dump holds, its file time, a hash of its bytes)."""
     name = path.name
     try:
         data = path.read_bytes()
         mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
     except FileNotFoundError:
-        return DumpResult(name, warnings=["the file vanished while the build was reading it; skipped"]), None
+        return DumpResult(name, warnings=["the file vanished while the build was reading it; skipped"]), None, None
     except OSError as err:
-        return DumpResult(name, warnings=[f"cannot read the file ({err.strerror}); skipped"]), None
+        return DumpResult(name, warnings=[f"cannot read the file ({err.strerror}); skipped"]), None, None
+    digest = hashlib.sha256(data).hexdigest()
     try:
-        return ingest(name, data, _worker_setup["furniture"], _worker_setup["tz"]), mtime
+        return ingest(name, data, _worker_setup["furniture"], _worker_setup["tz"]), mtime, digest
     except Exception as err:    # a bug must cost one dump, never the build
         log.debug("ingest of %s failed", name, exc_info=True)
         return DumpResult(name, warnings=[f"could not be normalized ({type(err).__name__}: {err}); "
-                                          "please report this with the file"]), mtime
+                                          "please report this with the file"]), mtime, digest
 
 
-def read_dumps(site: Site, files: list[Path]) -> list[tuple[DumpResult, datetime | None]]:
+def read_dumps(site: Site, files: list[Path]) -> list[tuple[DumpResult, datetime | None, str | None]]:
     setup = (site.furniture_lines, site.furniture_patterns, site.default_timezone)
     if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         _init_worker(*setup)
@@ -74,9 +77,9 @@ def normalize(site: Site) -> NormalizeReport:
                                "(.txt) there, or set normalize.seeds in site.yaml.")
     results = read_dumps(site, files)
     report.dumps = len(results)
-    dumps, mtimes, articles = {}, {}, []
+    dumps, mtimes, digests, articles = {}, {}, {}, []
     seen_names: dict[str, Path] = {}
-    for path, (result, mtime) in zip(files, results):
+    for path, (result, mtime, digest) in zip(files, results):
         rel = _rel(path, site.root)
         report.warnings.extend(f"{rel}: {w}" for w in result.warnings)
         if result.name in seen_names:
@@ -86,13 +89,20 @@ def normalize(site: Site) -> NormalizeReport:
         seen_names[result.name] = path
         dumps[result.name] = result.articles
         mtimes[result.name] = mtime
+        digests[result.name] = digest
         articles.extend(result.articles)
     report.articles = len(articles)
     if not files:
         return report           # no dumps: nothing to write into content/ (the site still renders it)
 
+    store = Store(site.content_dir)
+    # A file time that made a capture time is remembered by the dump's bytes: a checkout, a copy or
+    # a touch gives the file a new one, and must change no entry.
+    mtimes = store.file_times(mtimes, digests)
     groups = group(articles)
     caps = captures(dumps, mtimes, site.captured, groups)
+    store.remember({name: mtimes[name] for name, cap in caps.items()
+                    if cap and cap.basis == "file-time" and dumps.get(name)}, digests)
     entries = []
     for members in groups:
         sightings = [s for s in (sighting(a, caps.get(a.dump)) for a in members) if s]
@@ -107,7 +117,6 @@ def normalize(site: Site) -> NormalizeReport:
     unique_ids(entries)
     report.entries = len(entries)
 
-    store = Store(site.content_dir)
     store.resolve_ids(entries)
     group_entries(site, entries, {e.id: store.meta[e.id].get("story") for e in entries
                                   if e.id in store.meta and not store.hand_set(e.id, "story")})

@@ -144,7 +144,7 @@ def test_an_article_without_a_time_is_named_with_its_dump(tmp_path, monkeypatch)
     from digest import pipeline
     site = make_site(tmp_path, {"undated.txt": saved_page(PIER)})
     read = pipeline._ingest_file
-    monkeypatch.setattr(pipeline, "_ingest_file", lambda path: (read(path)[0], None))
+    monkeypatch.setattr(pipeline, "_ingest_file", lambda path: (read(path)[0], None, None))
     report = pipeline.normalize(load(site / "site.yaml"))
     assert report.entries == 0
     (warning,) = report.warnings

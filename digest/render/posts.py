@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from ..content import EntryError, entry_paths, parse
+from ..content import EntryError, entry_paths, id_of, parse
 from ..parallel import fork_map
 
 
@@ -93,9 +93,11 @@ def read_post(path: Path, rel: str, site) -> Post:
     if not title:
         raise EntryError(f"{rel}:{_line(text, 'title')}: the entry has no title; add a line 'title: ...' "
                          "to its front matter")
-    if meta.get("id") is None:
-        raise EntryError(f"{rel}:2: the entry has no id; add a line 'id: ...' (any word unique to this "
-                         "entry) to its front matter")
+    entry_id = id_of(meta, site.content_dir, path) or rel
+    basis = _text(meta, "published_basis")
+    if meta.get("published") is None:       # an editor's own entry: the file's date, marked as such
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, default_zone)
+        meta["published"], basis = mtime.date().isoformat(), basis or "file"
     when = _time(meta.get("published"), default_zone)
     if when is None:
         raise EntryError(f"{rel}:{_line(text, 'published')}: 'published' must be a time such as "
@@ -125,14 +127,14 @@ def read_post(path: Path, rel: str, site) -> Post:
     seen_in = meta.get("seen_in") or []
     url_path = f"{day:%Y/%m/%d}/{slug}/"
     return Post(
-        id=str(meta["id"]), title=title, published=published.astimezone(timezone.utc), precision=precision,
-        basis=_text(meta, "published_basis") or "stated", body=body.strip("\n"), file=rel,
+        id=entry_id, title=title, published=published.astimezone(timezone.utc), precision=precision,
+        basis=basis or "stated", body=body.strip("\n"), file=rel,
         path=url_path, own_path=url_path, day=day,
         source=_text(meta, "source"), credit=_text(meta, "credit"), author=_text(meta, "author"),
         dateline=_text(meta, "dateline"), captured=captured[0].astimezone(timezone.utc) if captured else None,
         updated=updated,
         themes=[t for t in themes if t in known], unknown_themes=[t for t in themes if t not in known],
-        order=(-published.timestamp(), str(meta["id"])),
+        order=(-published.timestamp(), entry_id),
         iso=day.isoformat() if precision == "day" else published.astimezone(zone).isoformat(timespec="minutes"),
         story=_text(meta, "story"), summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
         seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)],
