@@ -7,7 +7,7 @@ from .capture import best_sighting
 from .ingest.dates import to_utc_text
 from .ingest.extract import summary_of
 from .ingest.lines import DATELINE
-from .merge import fingerprint, representative, shingles
+from .merge import fingerprint, representative
 from .model import Article, Entry, Sighting
 from .text import sentences, tokens
 
@@ -100,5 +100,5 @@ def build_entry(members: list[Article], sightings: list[Sighting]) -> Entry:
         image_caption=_first(ordered, "image_caption"),
         seen_in=sorted({a.dump for a in members}),
         body=list(rep.body),
-        fingerprint=sorted(fingerprint(shingles(rep.text))),
+        fingerprint=fingerprint(rep.grams),
     )

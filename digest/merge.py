@@ -10,14 +10,14 @@ so they never merge. Nor do two different texts that both contain a third (a sho
 shared banner or wire lede): every sighting in a group is a copy of the group's fullest text, or it
 is not in the group.
 """
-import zlib
 from collections import defaultdict
+
+import numpy as np
 
 from .groups import connected
 from .model import Article
-from .text import tokens
+from .text import SHINGLE, shingle_hashes, tokens
 
-SHINGLE = 5
 SAMPLE_MOD = 8          # keep one 5-gram in eight as a fingerprint
 CONTAINMENT = 0.8       # share of the shorter text's 5-grams found in the longer one
 MIN_SHARED_SAMPLES = 2
@@ -33,26 +33,25 @@ def _rank(a: Article):
     return -a.word_count, _KIND_RANK[a.kind], a.dump, a.line
 
 
-def shingles(text: str) -> set[int]:
-    t = tokens(text)
-    if len(t) < SHINGLE:
-        return {_hash(" ".join(t))} if t else set()
-    return {_hash(" ".join(t[i:i + SHINGLE])) for i in range(len(t) - SHINGLE + 1)}
+def shingles(text: str) -> np.ndarray:
+    """The text's 5-grams, hashed: a sorted array of distinct uint32 (Article.grams holds its own)."""
+    return shingle_hashes(tokens(text))
 
 
-def _hash(s: str) -> int:
-    """Stable across runs and machines (fingerprints are stored), and cheap."""
-    return zlib.crc32(s.encode())
+def fingerprint(grams: np.ndarray) -> list[int]:
+    """The sample of the 5-grams that finds candidates, sorted."""
+    sample = grams[grams % SAMPLE_MOD == 0]
+    return (sample if len(sample) else grams[:4]).tolist()
 
 
-def fingerprint(grams: set[int]) -> set[int]:
-    sample = {g for g in grams if g % SAMPLE_MOD == 0}
-    return sample or set(sorted(grams)[:4])
-
-
-def contained(a: set[int], b: set[int]) -> float:
+def contained(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller set of 5-grams found in the other (both sorted, distinct)."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return len(small & large) / len(small) if small else 0.0
+    if not len(small):
+        return 0.0
+    at = np.searchsorted(large, small)
+    at[at == len(large)] = 0
+    return int(np.count_nonzero(large[at] == small)) / len(small)
 
 
 def group(articles: list[Article]) -> list[list[Article]]:
@@ -69,7 +68,7 @@ def group(articles: list[Article]) -> list[list[Article]]:
             exact[key] = i
             uniq.append(i)
         first.append(exact[key])
-    grams = {i: shingles(articles[i].text) for i in uniq}
+    grams = {i: articles[i].grams for i in uniq}
     index: dict[int, list[int]] = defaultdict(list)
     for i in uniq:
         shared: dict[int, int] = defaultdict(int)
@@ -88,7 +87,7 @@ def group(articles: list[Article]) -> list[list[Article]]:
 
 
 def _copies_of_fullest(members: list[int], articles: list[Article], first: list[int],
-                       grams: dict[int, set[int]]) -> list[list[int]]:
+                       grams: dict[int, np.ndarray]) -> list[list[int]]:
     """A group joined only through a third text is split: the fullest text and its copies, then
     the same again among the rest. (first[i]: the first article with i's text, whose 5-grams are
     grams[first[i]].)"""

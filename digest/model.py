@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .ingest.dates import Relative, Stamp
-from .text import tokens
+from .text import shingle_hashes, tokens
 
 
 @dataclass
@@ -26,6 +26,8 @@ class Article:
     # Derived from the body when the article is built (in the worker that reads its dump).
     text_key: str = field(init=False)   # hash of the text as words: equal for identical or re-flowed copies
     word_count: int = field(init=False)
+    # Its word 5-grams hashed (merge.py), computed once, here: in the worker that reads the dump.
+    grams: "np.ndarray" = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         words = tokens(self.text)
@@ -34,6 +36,7 @@ class Article:
         key = " ".join(words) if words else "\0" + " ".join(self.text.split())
         self.text_key = hashlib.sha1(key.encode()).hexdigest()
         self.word_count = len(words)
+        self.grams = shingle_hashes(words)
 
     @property
     def text(self) -> str:

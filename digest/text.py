@@ -1,6 +1,7 @@
 """Plain-text helpers shared by the stages: words and sentences."""
 import re
 import unicodedata
+import zlib
 from functools import cache, lru_cache
 
 # Letters of scripts written without spaces between words (Chinese, Japanese; Thai, Lao, Myanmar and
@@ -41,6 +42,21 @@ def tokens(text: str) -> list[str]:
     if text.isascii():
         return _ASCII_TOKEN.findall(text.lower())
     return _token_pattern().findall(unicodedata.normalize("NFC", text).lower())
+
+SHINGLE = 5        # words in a shingle (merge.py)
+
+
+def shingle_hashes(words: list[str]):
+    """The hashes of the text's word 5-grams (one of the whole text when it is shorter), as a sorted
+    numpy array of distinct uint32: about 4 bytes a shingle where a set of ints took 40 or more.
+    crc32 is stable across runs and machines (fingerprints are stored), and cheap."""
+    import numpy as np     # here: the site's render needs no numpy
+    if len(words) < SHINGLE:
+        hashes = [zlib.crc32(" ".join(words).encode())] if words else []
+    else:
+        hashes = [zlib.crc32(" ".join(words[i:i + SHINGLE]).encode()) for i in range(len(words) - SHINGLE + 1)]
+    return np.unique(np.array(hashes, dtype=np.uint32))
+
 
 # Words after whose full stop no sentence ends ("U.S. officials", "Mr. Lee", "Sept. 3"), as printed.
 _TITLES = frozenset(
