@@ -10,13 +10,11 @@ so they never merge. Nor do two different texts that both contain a third (a sho
 shared banner or wire lede): every sighting in a group is a copy of the group's fullest text, or it
 is not in the group.
 """
-from collections import defaultdict
-
 import numpy as np
 
 from .groups import connected
 from .model import Article
-from .text import SHINGLE, shingle_hashes, tokens
+from .text import shingle_hashes, tokens
 
 SAMPLE_MOD = 8          # keep one 5-gram in eight as a fingerprint
 CONTAINMENT = 0.8       # share of the shorter text's 5-grams found in the longer one
@@ -40,8 +38,12 @@ def shingles(text: str) -> np.ndarray:
 
 def fingerprint(grams: np.ndarray) -> list[int]:
     """The sample of the 5-grams that finds candidates, sorted."""
+    return _sample(grams).tolist()
+
+
+def _sample(grams: np.ndarray) -> np.ndarray:
     sample = grams[grams % SAMPLE_MOD == 0]
-    return (sample if len(sample) else grams[:4]).tolist()
+    return sample if len(sample) else grams[:4]
 
 
 def contained(a: np.ndarray, b: np.ndarray) -> float:
@@ -69,21 +71,40 @@ def group(articles: list[Article]) -> list[list[Article]]:
             uniq.append(i)
         first.append(exact[key])
     grams = {i: articles[i].grams for i in uniq}
-    index: dict[int, list[int]] = defaultdict(list)
-    for i in uniq:
-        shared: dict[int, int] = defaultdict(int)
-        fp = fingerprint(grams[i])
-        for g in fp:
-            for j in index[g]:
-                shared[j] += 1
-            index[g].append(i)
-        for j, count in shared.items():
-            if count >= min(MIN_SHARED_SAMPLES, len(fp)) and contained(grams[i], grams[j]) >= CONTAINMENT:
-                pairs.append((j, i))
+    samples = [_sample(grams[i]) for i in uniq]
+    for a, b, count in _sharing(samples):
+        i, j = uniq[b], uniq[a]
+        if count >= min(MIN_SHARED_SAMPLES, len(samples[b])) and contained(grams[i], grams[j]) >= CONTAINMENT:
+            pairs.append((j, i))
     groups = []
     for members in connected(len(articles), pairs):
         groups.extend(_copies_of_fullest(members, articles, first, grams) if len(members) > 2 else [members])
     return [[articles[i] for i in members] for members in sorted(groups, key=lambda g: g[0])]
+
+
+def _sharing(samples: list[np.ndarray]):
+    """(a, b, n) for every two texts a < b whose samples share n > 0 hashes: the candidates. By
+    sorting all samples by hash (a dictionary of lists of a million hashes took seconds): the
+    texts that share a hash then stand side by side, in order."""
+    if not samples:
+        return []
+    hashes = np.concatenate(samples)
+    owner = np.repeat(np.arange(len(samples)), [len(s) for s in samples])
+    order = np.lexsort((owner, hashes))
+    hashes, owner = hashes[order], owner[order]
+    firsts, seconds = [], []
+    at, step = np.flatnonzero(hashes[:-1] == hashes[1:]), 1     # each text at most once a hash
+    while len(at):
+        firsts.append(owner[at])
+        seconds.append(owner[at + step])
+        step += 1
+        at = at[at + step < len(hashes)]
+        at = at[hashes[at + step] == hashes[at]]
+    if not firsts:
+        return []
+    key = np.concatenate(firsts).astype(np.int64) * len(samples) + np.concatenate(seconds)
+    keys, counts = np.unique(key, return_counts=True)
+    return zip((keys // len(samples)).tolist(), (keys % len(samples)).tolist(), counts.tolist())
 
 
 def _copies_of_fullest(members: list[int], articles: list[Article], first: list[int],

@@ -2,9 +2,13 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .ingest.dates import Relative, Stamp
 from .text import shingle_hashes, tokens
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
