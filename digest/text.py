@@ -14,7 +14,15 @@ UNSPACED = (r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"     
             r"\u0e01-\u0e3a\u0e40-\u0e4e\u0e50-\u0e59\u0e81-\u0ece\u0ed0-\u0ed9"   # Thai, Lao
             r"\u1000-\u1049\u1050-\u109d\u1780-\u17d3\u17d7\u17dc\u17dd\u17e0-\u17e9")  # Myanmar, Khmer
 
-_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
+# ASCII text is split by str.translate and str.split, which give what the regular expressions
+# [a-z0-9]+ and \w+ find, several times faster on long lines: every other character becomes a space.
+_ASCII_NOT_TOKEN = {c: " " for c in range(128) if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")}
+_ASCII_NOT_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
+def ascii_words(text: str) -> list[str]:
+    """re.findall(r"\w+", text) for an ASCII text."""
+    return text.translate(_ASCII_NOT_WORD).split()
 
 
 @cache
@@ -40,7 +48,7 @@ def tokens(text: str) -> list[str]:
     text without spaces between words (Chinese, Japanese, Thai) gives one token per character, so
     that 5-token shingles are 5-character ones there. ASCII text gives what it always gave."""
     if text.isascii():
-        return _ASCII_TOKEN.findall(text.lower())
+        return text.lower().translate(_ASCII_NOT_TOKEN).split()
     return _token_pattern().findall(unicodedata.normalize("NFC", text).lower())
 
 SHINGLE = 5        # words in a shingle (merge.py)
