@@ -51,6 +51,7 @@ def tokens(text: str) -> list[str]:
         return text.lower().translate(_ASCII_NOT_TOKEN).split()
     return _token_pattern().findall(unicodedata.normalize("NFC", text).lower())
 
+
 SHINGLE = 5        # words in a shingle (merge.py)
 
 
@@ -60,10 +61,12 @@ def shingle_hashes(words: list[str]):
     crc32 is stable across runs and machines (fingerprints are stored), and cheap."""
     import numpy as np     # here: the site's render needs no numpy
     if len(words) < SHINGLE:
-        hashes = [zlib.crc32(" ".join(words).encode())] if words else []
+        grams = [" ".join(words)] if words else []
     else:
-        hashes = [zlib.crc32(" ".join(words[i:i + SHINGLE]).encode()) for i in range(len(words) - SHINGLE + 1)]
-    return np.unique(np.array(hashes, dtype=np.uint32))
+        grams = map(" ".join, zip(*(words[k:] for k in range(SHINGLE))))     # no Python loop per shingle
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, grams)), np.uint32)
+    hashes.sort()
+    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if len(hashes) else hashes
 
 
 # Words after whose full stop no sentence ends ("U.S. officials", "Mr. Lee", "Sept. 3"), as printed.
