@@ -11,7 +11,7 @@ from .capture import captures, sighting
 from .config import Site
 from .content import Store, SyncReport
 from .entries import build_entry, stand_in_title, unique_ids
-from .ingest.dump import DumpResult, ingest
+from .ingest.dump import DumpResult, ingest_many
 from .ingest import boilerplate, dump_files
 from .merge import group
 from .themes import classify_all
@@ -20,6 +20,8 @@ log = logging.getLogger("digest")
 
 # Below this many dumps, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
+# Dumps normalized together: enough for the line-role model's calls to cost little per saved page.
+BATCH = 32
 
 
 @dataclass
@@ -39,31 +41,50 @@ def _init_worker(lines, patterns, zone):
     _worker_setup["tz"] = ZoneInfo(zone)
 
 
-def _ingest_file(path: Path) -> tuple[DumpResult, datetime | None]:
-    name = path.name
+def _ingest_files(paths: list[Path]) -> list[tuple[DumpResult, datetime | None]]:
+    """Read and normalize some dumps together (their saved pages go through the line-role model at
+    once); a dump that cannot be read is reported alone, and a bug costs one dump, never the build."""
+    out: list = [None] * len(paths)
+    todo = []
+    for n, path in enumerate(paths):
+        try:
+            data = path.read_bytes()
+            mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        except FileNotFoundError:
+            out[n] = DumpResult(path.name, warnings=["the file vanished while the build was reading it; skipped"]), None
+            continue
+        except OSError as err:
+            out[n] = DumpResult(path.name, warnings=[f"cannot read the file ({err.strerror}); skipped"]), None
+            continue
+        todo.append((n, path.name, data, mtime))
+    setup = _worker_setup["furniture"], _worker_setup["tz"]
     try:
-        data = path.read_bytes()
-        mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
-    except FileNotFoundError:
-        return DumpResult(name, warnings=["the file vanished while the build was reading it; skipped"]), None
-    except OSError as err:
-        return DumpResult(name, warnings=[f"cannot read the file ({err.strerror}); skipped"]), None
+        results = ingest_many([(name, data) for _, name, data, _ in todo], *setup)
+    except Exception:       # some dump here trips a bug: each alone, to tell which
+        results = [_ingest_one(name, data, setup) for _, name, data, _ in todo]
+    for (n, _, _, mtime), result in zip(todo, results):
+        out[n] = result, mtime
+    return out
+
+
+def _ingest_one(name: str, data: bytes, setup) -> DumpResult:
     try:
-        return ingest(name, data, _worker_setup["furniture"], _worker_setup["tz"]), mtime
-    except Exception as err:    # a bug must cost one dump, never the build
+        return ingest_many([(name, data)], *setup)[0]
+    except Exception as err:
         log.debug("ingest of %s failed", name, exc_info=True)
         return DumpResult(name, warnings=[f"could not be normalized ({type(err).__name__}: {err}); "
-                                          "please report this with the file"]), mtime
+                                          "please report this with the file"])
 
 
 def read_dumps(site: Site, files: list[Path]) -> list[tuple[DumpResult, datetime | None]]:
     setup = (site.furniture_lines, site.furniture_patterns, site.default_timezone)
+    batches = [files[n:n + BATCH] for n in range(0, len(files), BATCH)]
     if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         _init_worker(*setup)
-        return [_ingest_file(p) for p in files]
+        return [result for batch in batches for result in _ingest_files(batch)]
     workers = min(os.cpu_count() or 2, 8)
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=setup) as pool:
-        return list(pool.map(_ingest_file, files, chunksize=max(1, len(files) // (workers * 8))))
+        return [result for part in pool.map(_ingest_files, batches) for result in part]
 
 
 def normalize(site: Site) -> NormalizeReport:

@@ -16,7 +16,7 @@ from ..text import ascii_words, sentences as split_sentences
 from .boilerplate import Furniture
 from .dates import Stamp, find_stamps, parse_relative
 from .layouts import Block
-from .roles import page_roles
+from .roles import PageRoles, page_roles
 from .lines import (AGENCY_END, AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
                     is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
                     stamp_label_relative, words)
@@ -130,18 +130,26 @@ def _dateline_span(paragraph: str) -> int:
     return m.end() if m else 0
 
 
-def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -> tuple[Article | None, list[str]]:
+def block_tags(block: Block, furniture: Furniture) -> list[str]:
+    """tag_lines of the block's lines, its headline (if its header gave one) not counted as a repeat."""
+    return tag_lines(block.lines, furniture, _norm(block.title) if block.title else None)
+
+
+def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo, tags: list[str] | None = None,
+            roles: PageRoles | None = None) -> tuple[Article | None, list[str]]:
+    """tags: block_tags(block), and roles: a saved page's page_roles, when they are known already."""
     notes = list(block.notes)
     counts = Counter(_norm(s) for _, s in block.lines)
     title = block.title
     title_key = _norm(title) if title else None
-    lines = [(no, s, tag) for (no, s), tag in zip(block.lines, tag_lines(block.lines, furniture, title_key))]
+    tags = block_tags(block, furniture) if tags is None else tags
+    lines = [(no, s, tag) for (no, s), tag in zip(block.lines, tags)]
     if block.kind == "related":
         # The header already told where the text starts; a capture cut short is still its text.
         lines = [(no, s, "prose" if tag == "short" and len(words(s)) >= 8 else tag) for no, s, tag in lines]
 
     if block.kind == "page":
-        title, header, body, caption, author, credit_lines = _page_zones(block, lines)
+        title, header, body, caption, author, credit_lines = _page_zones(block, lines, roles)
     else:
         title, header, body, caption, author = _aggregator_zones(lines, counts, title, title_key)
         credit_lines = [s for _, s, tag in lines if tag == "copyright"]
@@ -257,10 +265,10 @@ def _aggregator_zones(lines, counts, title, title_key):
     return title, header, body, caption, author
 
 
-def _page_zones(block: Block, lines):
+def _page_zones(block: Block, lines, found: PageRoles | None):
     """A saved page: the learned model says which lines are running text and which the headline;
     the rules read the byline, caption and dates above the text."""
-    found = page_roles(block.lines, [tag for _, _s, tag in lines])
+    found = found or page_roles(block.lines, [tag for _, _s, tag in lines])
     texts = [s for _, s in block.lines]
     title = texts[found.headline] if found.headline is not None else None
     title = _GLUED_LABEL.sub("", title) if title else None
