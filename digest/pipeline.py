@@ -12,7 +12,7 @@ from .config import Site
 from .content import Store, SyncReport
 from .entries import build_entry, stand_in_title, unique_ids
 from .ingest.dump import DumpResult, ingest_many
-from .ingest import boilerplate, dump_files
+from .ingest import boilerplate, dump_files, roles
 from .merge import group
 from .themes import classify_all
 
@@ -83,6 +83,9 @@ def read_dumps(site: Site, files: list[Path]) -> list[tuple[DumpResult, datetime
         _init_worker(*setup)
         return [result for batch in batches for result in _ingest_files(batch)]
     workers = min(os.cpu_count() or 2, 8)
+    # Loaded before the workers fork, so they share it instead of each importing scikit-learn (about
+    # a second of CPU; this process imports it anyway, for the stories).
+    roles.load_model()
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=setup) as pool:
         return [result for part in pool.map(_ingest_files, batches) for result in part]
 
