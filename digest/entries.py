@@ -19,7 +19,7 @@ def entry_id(article: Article) -> str:
     from a path. (content.py keeps an id once given, even if a fuller capture arrives later.) Two
     different articles can share these (pages with no headline and the same banner): unique_ids
     then tells them apart."""
-    key = " ".join(tokens(article.title or "")) + "|" + " ".join(tokens(article.text)[:50])
+    key = " ".join(tokens(article.title or "")) + "|" + article.opening
     return _sha(key)
 
 
