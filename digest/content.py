@@ -299,6 +299,7 @@ class Store:
                 write_atomic(path, data)
                 report.updated.append(self._rel(path))
             records[entry.id] = self._record(path, data, entry)
+        del rendered            # written: their memory serves the state's JSON
         self._save_state()
         return report
 

@@ -130,6 +130,8 @@ def normalize(site: Site) -> NormalizeReport:
         entries.append(build_entry(members, sightings))
     unique_ids(entries)
     report.entries = len(entries)
+    # The articles (their 5-grams above all) are done with: freed before the themes' workers fork.
+    del results, dumps, articles, groups, caps
 
     store = Store(site.content_dir)
     store.resolve_ids(entries)
