@@ -27,6 +27,7 @@ from slugify import slugify
 
 from .files import write_atomic
 from .model import Entry
+from .parallel import fork_map
 
 STATE_FILE = ".normalize-state.json"
 JOURNAL_FILE = ".normalize-journal"
@@ -72,6 +73,12 @@ def render(entry: Entry) -> str:
     head = _yaml(meta)
     body = "\n\n".join(markdown_paragraph(p) for p in entry.body)
     return f"---\n{head}---\n\n{body}\n"
+
+
+def _rendered(entries: list[Entry]) -> list[tuple[bytes, str]]:
+    """fork_map's job: each entry's file bytes, and the slug a new file is named after."""
+    return [(render(e).encode("utf-8"), slugify(e.title or "", max_length=80, word_boundary=True) or "entry")
+            for e in entries]
 
 
 def parse(text: str, path: Path) -> tuple[dict, str]:
@@ -217,7 +224,7 @@ class Store:
     def _write(self, entry_id: str, path: Path, data: bytes, record: dict):
         """Write an entry file, its record journaled first."""
         self._journal({"id": entry_id, "record": record, "written": _sha(data)})
-        write_atomic(path, data)
+        write_atomic(path, data, make_parent=False)     # sync makes the folder once
 
     def _scan(self):
         if not self.root.exists():
@@ -286,8 +293,7 @@ class Store:
                 out.append((count / small, other_id))
         return out
 
-    def _free_path(self, entry: Entry, taken: set[Path]) -> Path:
-        slug = slugify(entry.title or "", max_length=80, word_boundary=True) or "entry"
+    def _free_path(self, entry: Entry, slug: str, taken: set[Path]) -> Path:
         path, n = self.root / f"{slug}.md", 1
         while path.exists() or path in taken:
             path = self.root / (f"{slug}-{entry.id[:8]}.md" if n == 1 else f"{slug}-{entry.id[:8]}-{n}.md")
@@ -335,8 +341,11 @@ class Store:
         report = SyncReport(warnings=list(self.warnings))
         records = self.state["entries"]
         taken = set(self.files.values())
-        for entry in sorted(entries, key=lambda e: e.id):
-            data = render(entry).encode("utf-8")
+        ordered = sorted(entries, key=lambda e: e.id)
+        # Rendering is most of the work, and each entry's is its own: on every core.
+        rendered = fork_map(_rendered, ordered)
+        self.root.mkdir(parents=True, exist_ok=True)
+        for entry, (data, slug) in zip(ordered, rendered):
             record = records.get(entry.id)
             path = self.files.get(entry.id)
             if path is None and record is not None:
@@ -344,7 +353,7 @@ class Store:
                 record["deleted"] = True
                 continue
             if path is None:
-                path = self._free_path(entry, taken)
+                path = self._free_path(entry, slug, taken)
                 taken.add(path)
                 record = self._record(path, data, entry)
                 self._write(entry.id, path, data, record)
@@ -364,6 +373,7 @@ class Store:
                 records[entry.id] = self._record(path, data, entry)
                 self._write(entry.id, path, data, records[entry.id])
                 report.updated.append(self._rel(path))
+        del rendered            # written: their memory serves the state's JSON
         self._save_state()
         return report
 

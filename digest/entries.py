@@ -7,7 +7,7 @@ from .capture import best_sighting
 from .ingest.dates import to_stored_text, to_utc_text
 from .ingest.extract import summary_of
 from .ingest.lines import DATELINE
-from .merge import fingerprint, representative, shingles
+from .merge import fingerprint, representative
 from .model import Article, Entry, Sighting
 from .text import sentences, tokens
 
@@ -19,7 +19,7 @@ def entry_id(article: Article) -> str:
     from a path. (content.py keeps an id once given, even if a fuller capture arrives later.) Two
     different articles can share these (pages with no headline and the same banner): unique_ids
     then tells them apart."""
-    key = " ".join(tokens(article.title or "")) + "|" + " ".join(tokens(article.text)[:50])
+    key = " ".join(tokens(article.title or "")) + "|" + article.opening
     return _sha(key)
 
 
@@ -100,5 +100,5 @@ def build_entry(members: list[Article], sightings: list[Sighting]) -> Entry:
         image_caption=_first(ordered, "image_caption"),
         seen_in=sorted({a.dump for a in members}),
         body=list(rep.body),
-        fingerprint=sorted(fingerprint(shingles(rep.text))),
+        fingerprint=fingerprint(rep.grams),
     )

@@ -2,9 +2,16 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .ingest.dates import Relative, Stamp
-from .text import tokens
+from .text import shingle_hashes, tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+OPENING_WORDS = 50      # of an article's text, in its entry id
 
 
 @dataclass
@@ -26,6 +33,10 @@ class Article:
     # Derived from the body when the article is built (in the worker that reads its dump).
     text_key: str = field(init=False)   # hash of the text as words: equal for identical or re-flowed copies
     word_count: int = field(init=False)
+    # Its word 5-grams hashed (merge.py) and its opening words (entries.entry_id), computed once,
+    # here: in the worker that reads the dump.
+    grams: "np.ndarray" = field(init=False, repr=False, compare=False)
+    opening: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         words = tokens(self.text)
@@ -34,6 +45,8 @@ class Article:
         key = " ".join(words) if words else "\0" + " ".join(self.text.split())
         self.text_key = hashlib.sha1(key.encode()).hexdigest()
         self.word_count = len(words)
+        self.grams = shingle_hashes(words)
+        self.opening = " ".join(words[:OPENING_WORDS])
 
     @property
     def text(self) -> str:

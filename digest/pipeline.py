@@ -12,8 +12,8 @@ from .capture import captures, sighting
 from .config import Site
 from .content import Store, SyncReport
 from .entries import build_entry, stand_in_title, unique_ids
-from .ingest.dump import DumpResult, ingest
-from .ingest import boilerplate, dump_files
+from .ingest.dump import DumpResult, ingest_many
+from .ingest import boilerplate, dump_files, roles
 from .merge import group
 from .themes import classify_all
 
@@ -21,6 +21,8 @@ log = logging.getLogger("digest")
 
 # Below this many dumps, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
+# Dumps normalized together: enough for the line-role model's calls to cost little per saved page.
+BATCH = 32
 
 
 @dataclass
@@ -40,33 +42,54 @@ def _init_worker(lines, patterns, zone):
     _worker_setup["tz"] = ZoneInfo(zone)
 
 
-def _ingest_file(path: Path) -> tuple[DumpResult, datetime | None, str | None]:
-    """(what the dump holds, its file time, a hash of its bytes)."""
-    name = path.name
+def _ingest_files(paths: list[Path]) -> list[tuple[DumpResult, datetime | None, str | None]]:
+    """(what each dump holds, its file time, a hash of its bytes). Some dumps read and normalized
+    together (their saved pages go through the line-role model at once); a dump that cannot be read
+    is reported alone, and a bug costs one dump, never the build."""
+    out: list = [None] * len(paths)
+    todo = []
+    for n, path in enumerate(paths):
+        try:
+            data = path.read_bytes()
+            mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        except FileNotFoundError:
+            out[n] = DumpResult(path.name, warnings=["the file vanished while the build was reading it; skipped"]), None, None
+            continue
+        except OSError as err:
+            out[n] = DumpResult(path.name, warnings=[f"cannot read the file ({err.strerror}); skipped"]), None, None
+            continue
+        todo.append((n, path.name, data, mtime))
+    setup = _worker_setup["furniture"], _worker_setup["tz"]
     try:
-        data = path.read_bytes()
-        mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
-    except FileNotFoundError:
-        return DumpResult(name, warnings=["the file vanished while the build was reading it; skipped"]), None, None
-    except OSError as err:
-        return DumpResult(name, warnings=[f"cannot read the file ({err.strerror}); skipped"]), None, None
-    digest = hashlib.sha256(data).hexdigest()
+        results = ingest_many([(name, data) for _, name, data, _ in todo], *setup)
+    except Exception:       # some dump here trips a bug: each alone, to tell which
+        results = [_ingest_one(name, data, setup) for _, name, data, _ in todo]
+    for (n, _, data, mtime), result in zip(todo, results):
+        out[n] = result, mtime, hashlib.sha256(data).hexdigest()
+    return out
+
+
+def _ingest_one(name: str, data: bytes, setup) -> DumpResult:
     try:
-        return ingest(name, data, _worker_setup["furniture"], _worker_setup["tz"]), mtime, digest
-    except Exception as err:    # a bug must cost one dump, never the build
+        return ingest_many([(name, data)], *setup)[0]
+    except Exception as err:
         log.debug("ingest of %s failed", name, exc_info=True)
         return DumpResult(name, warnings=[f"could not be normalized ({type(err).__name__}: {err}); "
-                                          "please report this with the file"]), mtime, digest
+                                          "please report this with the file"])
 
 
 def read_dumps(site: Site, files: list[Path]) -> list[tuple[DumpResult, datetime | None, str | None]]:
     setup = (site.furniture_lines, site.furniture_patterns, site.default_timezone)
+    batches = [files[n:n + BATCH] for n in range(0, len(files), BATCH)]
     if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         _init_worker(*setup)
-        return [_ingest_file(p) for p in files]
+        return [result for batch in batches for result in _ingest_files(batch)]
     workers = min(os.cpu_count() or 2, 8)
+    # Loaded before the workers fork, so they share it instead of each importing scikit-learn (about
+    # a second of CPU; this process imports it anyway, for the stories).
+    roles.load_model()
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=setup) as pool:
-        return list(pool.map(_ingest_file, files, chunksize=max(1, len(files) // (workers * 8))))
+        return [result for part in pool.map(_ingest_files, batches) for result in part]
 
 
 def normalize(site: Site) -> NormalizeReport:
@@ -116,6 +139,8 @@ def normalize(site: Site) -> NormalizeReport:
         entries.append(build_entry(members, sightings))
     unique_ids(entries)
     report.entries = len(entries)
+    # The articles (their 5-grams above all) are done with: freed before the themes' workers fork.
+    del results, dumps, articles, groups, caps
 
     store.resolve_ids(entries)
     group_entries(site, entries, {e.id: store.meta[e.id].get("story") for e in entries

@@ -143,8 +143,8 @@ def test_an_article_without_a_time_is_named_with_its_dump(tmp_path, monkeypatch)
     article (by its stand-in headline where it has none)."""
     from digest import pipeline
     site = make_site(tmp_path, {"undated.txt": saved_page(PIER)})
-    read = pipeline._ingest_file
-    monkeypatch.setattr(pipeline, "_ingest_file", lambda path: (read(path)[0], None, None))
+    read = pipeline._ingest_files
+    monkeypatch.setattr(pipeline, "_ingest_files", lambda paths: [(result, None, None) for result, _, _ in read(paths)])
     report = pipeline.normalize(load(site / "site.yaml"))
     assert report.entries == 0
     (warning,) = report.warnings

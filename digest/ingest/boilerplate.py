@@ -79,7 +79,7 @@ class Furniture:
 
 
 def _key(line: str) -> str:
-    return re.sub(r"\s+", " ", line.strip().strip("•·|>").strip()).lower()
+    return " ".join(line.strip().strip("•·|>").split()).lower()      # white space runs as one space
 
 
 def _union(patterns: list[str]) -> re.Pattern:

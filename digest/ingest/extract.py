@@ -12,11 +12,11 @@ from functools import lru_cache
 from datetime import tzinfo
 
 from ..model import Article
-from ..text import sentences as split_sentences
+from ..text import ascii_words, sentences as split_sentences
 from .boilerplate import Furniture
 from .dates import Stamp, find_stamps, parse_relative
 from .layouts import Block
-from .roles import page_roles
+from .roles import PageRoles, page_roles
 from .lines import (AGENCY_END, AGENCY_PAREN, DATELINE, bare_name, byline, credit_of, dateline, is_byline_shape, is_caption,
                     is_copyright, is_photo_credit_only, is_prose, is_stamp_line, is_title_like,
                     stamp_label_relative, words)
@@ -34,6 +34,10 @@ _GLUED_LABEL = re.compile(r"^[A-Za-z]{2,12}:(?=[A-Z\"“‘'])")   # "NextImg:Tr
 _INLINE_COPYRIGHT = re.compile(r"\s*(?:\[\s*copyright\b|©|\(c\)\s|copyright\s+\d{4}\b|all rights reserved|"
                                r"this (?:article|story) (?:originally )?(?:appeared|was (?:first )?published) in\b).*$",
                                re.I)
+# What a line must hold for the two searches above to find anything, lowercased: a cheap test first,
+# for ASCII text (case-insensitive matching has more to it outside ASCII; other text is searched).
+_CHROME_HINTS = ("http", "www.", "can be reached at", "@", "[email", "your inbox")
+_COPYRIGHT_HINTS = ("copyright", "(c)", "all rights reserved", "this article", "this story")
 # Furniture, bylines, stamps and captions are short; a longer line can only be running text,
 # and matching every rule against it would cost more than the rest of the work.
 _LONGEST_LABEL = 400
@@ -58,9 +62,17 @@ def _tag(text: str, furniture: Furniture) -> str:
         return "caption"
     if is_stamp_line(text) or stamp_label_relative(text):
         return "stamp"
-    if _CHROME_SENTENCE.search(text) and len(words(text)) <= 25:
+    if _search(_CHROME_SENTENCE, text, _CHROME_HINTS) and len(words(text)) <= 25:
         return "chrome"
     return "prose" if is_prose(text) else "short"
+
+
+def _search(pattern: re.Pattern, text: str, hints: tuple[str, ...]) -> re.Match | None:
+    if text.isascii():
+        low = text.lower()
+        if not any(hint in low for hint in hints):
+            return None
+    return pattern.search(text)
 
 
 def tag_lines(lines: list[tuple[int, str]], furniture: Furniture, title_key: str | None = None) -> list[str]:
@@ -73,7 +85,10 @@ def tag_lines(lines: list[tuple[int, str]], furniture: Furniture, title_key: str
 
 @lru_cache(maxsize=8192)
 def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", _GLUED_LABEL.sub("", text.strip())).strip().lower()
+    text = _GLUED_LABEL.sub("", text.strip())
+    if text.isascii():
+        return " ".join(ascii_words(text)).lower()
+    return re.sub(r"\W+", " ", text).strip().lower()
 
 
 def _choose_title(header: list[tuple[int, str, str]], counts: dict) -> str | None:
@@ -115,18 +130,26 @@ def _dateline_span(paragraph: str) -> int:
     return m.end() if m else 0
 
 
-def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -> tuple[Article | None, list[str]]:
+def block_tags(block: Block, furniture: Furniture) -> list[str]:
+    """tag_lines of the block's lines, its headline (if its header gave one) not counted as a repeat."""
+    return tag_lines(block.lines, furniture, _norm(block.title) if block.title else None)
+
+
+def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo, tags: list[str] | None = None,
+            roles: PageRoles | None = None) -> tuple[Article | None, list[str]]:
+    """tags: block_tags(block), and roles: a saved page's page_roles, when they are known already."""
     notes = list(block.notes)
     counts = Counter(_norm(s) for _, s in block.lines)
     title = block.title
     title_key = _norm(title) if title else None
-    lines = [(no, s, tag) for (no, s), tag in zip(block.lines, tag_lines(block.lines, furniture, title_key))]
+    tags = block_tags(block, furniture) if tags is None else tags
+    lines = [(no, s, tag) for (no, s), tag in zip(block.lines, tags)]
     if block.kind == "related":
         # The header already told where the text starts; a capture cut short is still its text.
         lines = [(no, s, "prose" if tag == "short" and len(words(s)) >= 8 else tag) for no, s, tag in lines]
 
     if block.kind == "page":
-        title, header, body, caption, author, credit_lines = _page_zones(block, lines)
+        title, header, body, caption, author, credit_lines = _page_zones(block, lines, roles)
     else:
         title, header, body, caption, author = _aggregator_zones(lines, counts, title, title_key)
         credit_lines = [s for _, s, tag in lines if tag == "copyright"]
@@ -154,7 +177,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo) -
 
     # Copyright tail glued to the last paragraph ("... he said. © Thomson Reuters 2025.").
     credit = next((c for c in map(credit_of, credit_lines) if c), None)
-    m = _INLINE_COPYRIGHT.search(body[-1])
+    m = _search(_INLINE_COPYRIGHT, body[-1], _COPYRIGHT_HINTS)
     if m and len(body[-1]) - m.start() <= 300:
         credit = credit or credit_of(m.group(0))
         body[-1] = body[-1][: m.start()].rstrip()
@@ -242,10 +265,10 @@ def _aggregator_zones(lines, counts, title, title_key):
     return title, header, body, caption, author
 
 
-def _page_zones(block: Block, lines):
+def _page_zones(block: Block, lines, found: PageRoles | None):
     """A saved page: the learned model says which lines are running text and which the headline;
     the rules read the byline, caption and dates above the text."""
-    found = page_roles(block.lines, [tag for _, _s, tag in lines])
+    found = found or page_roles(block.lines, [tag for _, _s, tag in lines])
     texts = [s for _, s in block.lines]
     title = texts[found.headline] if found.headline is not None else None
     title = _GLUED_LABEL.sub("", title) if title else None
@@ -319,4 +342,5 @@ def _bare_byline(header, title_key) -> str | None:
 def _is_bio(line: str, author: str) -> bool:
     """'Emel Akan is a senior correspondent ...': the author's note, not the article."""
     first = author.split(",")[0].strip()
-    return bool(re.match(rf"^{re.escape(first)}\s+(?:is|was|can be|covers|reports|contributed)\b", line))
+    return line.startswith(first) and bool(      # a cheap test first: the pattern starts with the name
+        re.match(rf"^{re.escape(first)}\s+(?:is|was|can be|covers|reports|contributed)\b", line))

@@ -15,6 +15,7 @@ later, from the shape of its lines (extract.py).
 import re
 from dataclasses import dataclass, field
 
+from ..text import ascii_words
 from .boilerplate import Furniture
 from .lines import BULLET, anchor, is_prose, is_title_like, words
 
@@ -33,7 +34,13 @@ class Block:
 
 
 def _same(a: str, b: str) -> bool:
-    return re.sub(r"\W+", "", a).lower() == re.sub(r"\W+", "", b).lower()
+    return _letters(a) == _letters(b)
+
+
+def _letters(text: str) -> str:
+    if text.isascii():
+        return "".join(ascii_words(text)).lower()
+    return re.sub(r"\W+", "", text).lower()
 
 
 def _is_outlet_line(text: str) -> bool:

@@ -45,10 +45,16 @@ _STAMP_LABEL = re.compile(r"^(?:updated|published|posted|edited|last updated|mod
 BULLET = re.compile(r"^[•·\-–—*]\s*(?P<text>\S.{0,80})$")
 
 
+def _ends_ago(s: str) -> bool:
+    """Every relative time ends in "ago": a cheap test before ANCHOR's (no other character folds
+    to a, g or o)."""
+    return s[-3:].lower() == "ago"
+
+
 def anchor(line: str):
     """(outlet or None, relative text) when the line is an aggregator's time line, else None."""
     s = line.strip()
-    m = ANCHOR.match(s)
+    m = ANCHOR.match(s) if _ends_ago(s) else None
     if not m or _STAMP_LABEL.match(s):
         return None
     pre = m["pre"].strip()
@@ -64,7 +70,7 @@ def anchor(line: str):
 def stamp_label_relative(line: str) -> str | None:
     """'Updated 17 minutes ago' on a page: the page's own relative time."""
     s = line.strip()
-    m = ANCHOR.match(s)
+    m = ANCHOR.match(s) if _ends_ago(s) else None
     return m["rel"] if m and _STAMP_LABEL.match(s) else None
 
 
@@ -164,8 +170,16 @@ _CAPTION = re.compile(
     rf"|^(?:Credit|Photo|Image|Source|Photograph)\s*:\s*\S.{{0,60}}$)")
 
 
+# Every form _CAPTION knows holds one of these (it is case-sensitive): a cheap test before it.
+_CAPTION_HINTS = ("(", "/", "Photo", "Image", "Picture", "File photo", "via ")
+_CAPTION_STARTS = ("In this ", "This ", "Credit", "Source")
+
+
 def is_caption(line: str) -> bool:
-    return bool(_CAPTION.search(line.strip()))
+    s = line.strip()
+    if not (any(hint in s for hint in _CAPTION_HINTS) or s.startswith(_CAPTION_STARTS)):
+        return False
+    return bool(_CAPTION.search(s))
 
 
 def is_photo_credit_only(line: str) -> bool:
@@ -235,9 +249,14 @@ AGENCY_PAREN = re.compile(r"\((?P<agency>[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*
 AGENCY_END = re.compile(r"\((?P<agency>[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,3})\)\s*$")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def is_stamp_line(line: str) -> bool:
     """A line that is mostly a date (a page's 'Published: 14 Jul. 2025, 19:40')."""
     s = line.strip()
+    if not _DIGIT.search(s):        # every date form has digits: a cheap test first
+        return False
     m = STAMP.search(s) or re.search(r"\b\d{1,2}-\d{1,2}-\d{4}\b|\d{4}-\d{2}-\d{2}T\d", s)
     if not m:
         return False

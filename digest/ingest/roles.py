@@ -64,10 +64,12 @@ def use_model(model: dict | None):
     _override = model
 
 
-def body_probabilities(features: np.ndarray, model: dict) -> np.ndarray:
-    first = model["body1"].predict_proba(features)[:, 1]
-    second = np.column_stack([features, context_features(first)])
-    return model["body2"].predict_proba(second)[:, 1]
+def body_probabilities(features: list[np.ndarray], model: dict) -> list[np.ndarray]:
+    """Each page's lines' probability of being running text, the pages' lines given to each pass at
+    once; the second pass reads the first's verdicts around each line of its own page."""
+    firsts = _per_page(model["body1"].predict_proba(np.vstack(features))[:, 1], features)
+    seconds = [np.column_stack([f, context_features(p)]) for f, p in zip(features, firsts)]
+    return _per_page(model["body2"].predict_proba(np.vstack(seconds))[:, 1], features)
 
 
 def choose_body(p: np.ndarray) -> np.ndarray:
@@ -173,16 +175,34 @@ def headline_features(texts: list[str], features: np.ndarray, p: np.ndarray, bod
 
 
 def page_roles(lines: list[tuple[int, str]], tags: list[str]) -> PageRoles:
+    return page_roles_many([(lines, tags)])[0]
+
+
+def page_roles_many(pages: list[tuple]) -> list[PageRoles]:
+    """page_roles of several pages, each (lines, tags), with one call of
+    each model for all their lines: a call walks the trees one by one and costs about as much as a
+    few hundred lines. A line's verdict does not depend on the other lines of the call: the same as
+    page by page, to the bit."""
+    out = [PageRoles(np.zeros(0), np.zeros(0, bool), None) for _ in pages]
+    todo = [n for n, page in enumerate(pages) if len(page[0])]
+    if not todo:
+        return out
     model = _override or load_model()
-    texts = [s for _, s in lines]
-    if not len(texts):
-        return PageRoles(np.zeros(0), np.zeros(0, bool), None)
-    features = page_features(lines, tags)
-    p = body_probabilities(features, model)
-    body = fill_gaps(choose_body(p), tags)
-    candidates = headline_candidates(texts, body, tags)
-    headline = None
-    if candidates:
-        scores = model["headline"].decision_function(headline_features(texts, features, p, body, candidates))
-        headline = candidates[int(np.argmax(scores))]
-    return PageRoles(p, body, headline)
+    features = [page_features(*pages[n]) for n in todo]
+    found, rows = [], []
+    for n, f, p in zip(todo, features, body_probabilities(features, model)):
+        texts = [s for _, s in pages[n][0]]
+        body = fill_gaps(choose_body(p), pages[n][1])
+        candidates = headline_candidates(texts, body, pages[n][1])
+        rows.append(headline_features(texts, f, p, body, candidates))
+        found.append((n, p, body, candidates))
+    asked = [r for r in rows if len(r)]
+    scores = _per_page(model["headline"].decision_function(np.vstack(asked)), rows) if asked else rows
+    for (n, p, body, candidates), score in zip(found, scores):
+        out[n] = PageRoles(p, body, candidates[int(np.argmax(score))] if candidates else None)
+    return out
+
+
+def _per_page(values: np.ndarray, arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """values, one per row of the stacked arrays, cut back into one array per page."""
+    return np.split(values, np.cumsum([len(a) for a in arrays])[:-1])
