@@ -229,9 +229,7 @@ def _aggregator_zones(lines, counts, title, title_key):
         title = _choose_title(header, counts)
         title_key = _norm(title) if title else None
 
-    author = next((name for name in (byline(s) for _, s, tag in header if tag == "byline") if name), None)
-    if author is None:
-        author = _bare_byline(header, title_key)
+    author = _author(header, title_key)
     caption = caption or next((s for _, s, tag in header if tag == "caption"), None)
 
     # Body zone ends at a copyright line; the trailer after the last running text is dropped,
@@ -278,9 +276,7 @@ def _page_zones(block: Block, lines, found: PageRoles | None):
     # lines (a byline under the standfirst, a date under the photo caption).
     header = lines[:first] + [line for line, keep in zip(lines[first:first + _HEADER_REACH],
                                                           found.body[first:first + _HEADER_REACH]) if not keep]
-    author = next((name for name in (byline(s) for _, s, tag in header if tag == "byline") if name), None)
-    if author is None:
-        author = _bare_byline(header, title_key)
+    author = _author(header, title_key)
     caption = next((s for _, s, tag in header if tag == "caption"), None)
     body = [s for (_, s, _tag), keep in zip(lines, found.body)
             if keep and _norm(s) != title_key and not (author and _is_bio(s, author))]
@@ -323,6 +319,12 @@ def _header_stamp(lines, default_tz) -> tuple[Stamp | None, bool]:
         return None, False
     stamps.sort(key=lambda x: x[0])         # stable: labelled "Published" first, then page order
     return stamps[0][1], True
+
+
+def _author(header, title_key) -> str | None:
+    """The byline's names, else a bare name near the headline or a date."""
+    found = next((name for name in (byline(s) for _, s, tag in header if tag == "byline") if name), None)
+    return found or _bare_byline(header, title_key)
 
 
 def _bare_byline(header, title_key) -> str | None:
