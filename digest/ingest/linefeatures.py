@@ -5,6 +5,7 @@ relative to the page's main run of prose, what its neighbours look like — neve
 string. Pure numpy; one page at a time.
 """
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -111,10 +112,8 @@ def page_features(lines: list[tuple[int, str]], tags: list[str]) -> np.ndarray:
     rel_chars = (cum - chars) / max(cum[-1], 1)
     sent_end = base[:, 2]
     is_long = ((chars >= _LONG_CHARS) | ((sent_end > 0) & (chars >= 40))).astype(float)
-    keys = [_key(s) for s in texts]
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
+    keys = [line_key(s) for s in texts]
+    counts = Counter(keys)
     dup = np.array([1.0 if counts[k] > 1 else 0.0 for k in keys])
     tag_cols = np.array([[1.0 if t == name else 0.0 for name in TAGS] for t in tags], dtype=float).reshape(n, len(TAGS))
     base = np.column_stack([base, blank_before, blank_after, rel_line, rel_chars, is_long, dup, tag_cols])
@@ -187,6 +186,7 @@ def feature_names() -> list[str]:
     return names
 
 
-def _key(text: str) -> str:
+def line_key(text: str) -> str:
+    """A line as words only: what two printings of one line have in common."""
     return re.sub(r"\W+", " ", text).strip().lower()
 

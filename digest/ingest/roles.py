@@ -9,13 +9,14 @@ beside this file; it is loaded once per process.
 """
 import pickle
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from .linefeatures import BASE_NAMES, context_features, page_features
+from .linefeatures import BASE_NAMES, context_features, line_key, page_features
 from .lines import bare_name, words
 
 MODEL_FILE = Path(__file__).with_name("line_roles.pkl")
@@ -36,7 +37,7 @@ class PageRoles:
     headline: int | None        # index of the headline line
 
 
-_thread_limit = None
+_thread_limit = None        # the limit set when the model loads, held for the process's life
 
 
 @cache
@@ -136,7 +137,8 @@ def headline_features(texts: list[str], features: np.ndarray, p: np.ndarray, bod
     opening = set()
     for i in np.flatnonzero(body)[:6]:
         opening |= _tokens(texts[i])
-    keys = [re.sub(r"\W+", " ", t).strip().lower() for t in texts]
+    keys = [line_key(t) for t in texts]
+    printed = Counter(keys)
     lengths = np.array([len(texts[i]) for i in candidates])
     order = np.argsort(-lengths, kind="stable")
     length_rank = np.empty(len(candidates), int)
@@ -159,7 +161,7 @@ def headline_features(texts: list[str], features: np.ndarray, p: np.ndarray, bod
             1.0 if chars < 20 else 0.0, 1.0 if 20 <= chars < 50 else 0.0, 1.0 if 50 <= chars < 120 else 0.0,
             1.0 if chars >= 160 else 0.0,
             1.0 if t.rstrip().endswith((".", ",", ";", ":")) else 0.0,
-            sum(1 for k in keys if k == keys[i]) - 1.0,
+            printed[keys[i]] - 1.0,
             p[i], 1.0 if length_rank[rank] == 0 else 0.0, 1.0 if length_rank[rank] == 1 else 0.0,
             1.0 if i == 0 else 0.0,
             # a byline or a date just below, a standfirst just below, a name rather than a title
