@@ -7,8 +7,9 @@
 Entries are generated from the sample articles (content/): about three reports per event, each event
 with invented names of its own, the samples' sentences (so themes have real evidence) mixed with
 Zipf-distributed filler words, and publication times spread over 120 days.
-Runs what the build runs (digest.pipeline.group_entries: themes in worker processes while the
-stories are clustered) and prints the median wall time and entries/s.
+Runs what the build runs over content/: each entry's themes (the build finds them as it reads each
+entry, in its workers; here in one process) and the stories over all of them; prints the median
+wall time of each and entries/s.
 """
 import argparse
 import random
@@ -22,12 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digest.config import load  # noqa: E402
-from digest.model import Entry  # noqa: E402
-from digest.pipeline import group_entries  # noqa: E402
+from digest.group.stories import Item, cluster, lede_of  # noqa: E402
+from digest.group.themes import Classifier  # noqa: E402
 from synthetic import Words, samples  # noqa: E402
 
 
-def generate(n: int, seed: int = 7) -> list[Entry]:
+def generate(n: int, seed: int = 7) -> list[Item]:
     """n entries: about three reports per event, each event with invented names of its own, text
     from the samples' sentences and Zipf-distributed filler words, times over 120 days."""
     rng = random.Random(seed)
@@ -45,11 +46,7 @@ def generate(n: int, seed: int = 7) -> list[Entry]:
         mixed = rng.sample(own, k=min(len(own), 20))
         body = [lede] + [" ".join(mixed[k:k + 2]) + f" {filler(15)}." for k in range(0, len(mixed), 2)]
         published = when + timedelta(hours=rng.uniform(-20, 20))
-        entries.append(Entry(id=f"{i:08x}", title=f"{names[0]} {names[1]}: {title}", source=None, credit=None,
-                             author=None, dateline=None, published=published.isoformat(),
-                             published_precision="minute", published_basis="relative",
-                             captured=published.isoformat(), summary=None, image_caption=None, seen_in=[],
-                             body=body))
+        entries.append(Item(f"{i:08x}", f"{names[0]} {names[1]}: {title}", lede_of(body), published, tuple(body)))
     return entries
 
 
@@ -62,18 +59,21 @@ def main():
     t0 = time.perf_counter()
     entries = generate(args.entries)
     print(f"generated {args.entries:,} entries in {time.perf_counter() - t0:.1f} s")
-    times = []
+    classifier = Classifier([t.rules for t in site.themes if t.rules])
+    theme_times, story_times = [], []
     for _ in range(args.runs):
         started = time.perf_counter()
-        group_entries(site, entries, {})       # what the build runs: themes and stories together
-        times.append(time.perf_counter() - started)
-    median = statistics.median(times)
-    stories = len({e.story for e in entries if e.story})
-    themed = sum(1 for e in entries if e.themes)
-    print(f"{args.entries:,} entries: themes and stories in {median:.1f} s, median of {args.runs} runs "
-          f"(min {min(times):.1f}, max {max(times):.1f}); {args.entries / median:,.0f} entries/s; "
-          f"{stories:,} stories; {themed:,} entries with a theme")
-
+        themes = [classifier.classify(e.title, e.paragraphs) for e in entries]
+        theme_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        labels = cluster(entries)
+        story_times.append(time.perf_counter() - started)
+    themes_s, stories_s = statistics.median(theme_times), statistics.median(story_times)
+    stories = len({label for label in labels.values() if label})
+    themed = sum(1 for found in themes if found)
+    print(f"{args.entries:,} entries, medians of {args.runs} runs: themes {themes_s:.1f} s "
+          f"({args.entries / themes_s:,.0f} entries/s in one process), stories {stories_s:.1f} s "
+          f"({args.entries / stories_s:,.0f} entries/s); {stories:,} stories; {themed:,} entries with a theme")
 
 if __name__ == "__main__":
     main()

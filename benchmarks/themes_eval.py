@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from digest.config import load  # noqa: E402
 from digest.content import parse  # noqa: E402
-from digest.stories import Item, cluster, lede_of  # noqa: E402
-from digest.themes import Classifier  # noqa: E402
+from digest.group.stories import Item, cluster, lede_of  # noqa: E402
+from digest.group.themes import Classifier  # noqa: E402
 
 DEVSET = ROOT.parent / "shared" / "devset"
 

@@ -140,26 +140,14 @@ def render_site(site):
 
 def explain_entry(site, wanted: str) -> int:
     """Print each theme's score and evidence for one entry of content/."""
-    from .content import EntryError, Store, id_of, parse
-    from .themes import Classifier, explain
-    store = Store(site.content_dir)
-    path = Path(wanted)
-    if not path.is_file():
-        path = store.files.get(wanted)
-    if path is None or not Path(path).is_file():
-        log.error("error: %s is neither an entry file nor the id of an entry in %s", wanted, site.content_dir)
-        return EXIT_USAGE
+    from .render.explain import NotFound, Unreadable, explain_entry as explanation
     try:
-        meta, body = parse(Path(path).read_text(encoding="utf-8"), Path(path))
-    except EntryError as err:
+        text = explanation(site, wanted)
+    except NotFound as err:
+        log.error("error: %s", err)
+        return EXIT_USAGE
+    except Unreadable as err:
         log.error("error: %s", err)
         return EXIT_INPUT_ERRORS
-    paragraphs = [p for p in body.split("\n\n") if p.strip()]
-    print(f"{path}: {meta.get('title')}")
-    classifier = Classifier([t.rules for t in site.themes if t.rules])
-    for evidence in classifier.evidence(str(meta.get("title") or ""), paragraphs):
-        print(explain(evidence))
-    entry_id = id_of(meta, store.root.resolve(), Path(path).resolve()) or ""
-    print(f"themes in the entry: {meta.get('themes')}"
-          + (" (set by hand: the build keeps them)" if store.hand_set(entry_id, "themes") else ""))
+    print(text)
     return EXIT_OK

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .themes import Rules
+from .model import Rules
 
 
 # RFC 4151's taggingEntity: a DNS name or e-mail address, a comma, a date (year, month or day).

@@ -37,7 +37,11 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A BOM, CRLF line ends and trailing white space read like plain LF.
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 KEYS = ("id", "title", "source", "credit", "author", "dateline", "published", "published_precision",
-        "published_basis", "captured", "themes", "story", "summary", "image_caption", "seen_in")
+        "published_basis", "captured", "summary", "image_caption", "seen_in")
+# Keys the normalizer wrote before the build grouped the entries itself (digest/group/): in a file
+# that still holds the value written then, they are the machine's, and go.
+FORMER_KEYS = ("themes", "story")
+_REMOVE = object()
 REUSE_CONTAINMENT = 0.8
 
 
@@ -379,39 +383,31 @@ class Store:
 
     def _record(self, path: Path, data: bytes, entry: Entry) -> dict:
         return {"file": path.relative_to(self.root).as_posix(), "sha256": _sha(data),
-                "fingerprint": entry.fingerprint,
-                "themes": list(entry.themes), "story": entry.story}
-
-    def hand_set(self, entry_id: str, key: str) -> bool:
-        """Did an editor set this field? True when the file's value is not the one the store
-        last wrote (or the store never wrote this entry)."""
-        record = self.state["entries"].get(entry_id)
-        meta = self.meta.get(entry_id)
-        if meta is None:
-            return False
-        return record is None or key not in record or meta.get(key) != record[key]
+                "fingerprint": entry.fingerprint}
 
     def _update_edited(self, path: Path, current: bytes, entry: Entry, record: dict | None):
         """An edited entry keeps every byte an editor owns. Only what the machine owns changes:
-        seen_in gains new dumps, and themes and story follow the rules unless set by hand."""
+        seen_in gains new dumps, and a `themes` or `story` line still holding what an earlier
+        version of the normalizer wrote there goes (the build works those out from the text now; a
+        value an editor changed stays, and is theirs)."""
         text = current.decode("utf-8")
         meta = self.meta[entry.id]              # read by _scan
         newline = "\r\n" if "\r\n" in text else "\n"     # the file's own line ends are kept
-        record = dict(record) if record is not None else None
         changes = {}
         have = [str(x) for x in meta.get("seen_in") or []]
         if any(x not in have for x in entry.seen_in):
             changes["seen_in"] = have + [x for x in entry.seen_in if x not in have]
-        for key in ("themes", "story"):
-            if not self.hand_set(entry.id, key) and meta.get(key) != getattr(entry, key):
-                changes[key] = getattr(entry, key)
-                record[key] = getattr(entry, key)
+        if record is not None:
+            for key in FORMER_KEYS:
+                if key in record and key in meta and meta[key] == record[key]:
+                    changes[key] = _REMOVE
+            record = {k: v for k, v in record.items() if k not in FORMER_KEYS}
         if not changes:
             return
         fm = FRONT_MATTER.match(text)
         head = fm["yaml"] + newline
         for key, value in changes.items():
-            block = _yaml({key: value}).replace("\n", newline)
+            block = "" if value is _REMOVE else _yaml({key: value}).replace("\n", newline)
             pattern = re.compile(rf"^{key}:.*\n(?:[ \t]*-.*\n)*", re.M)
             head = pattern.sub(lambda _m: block, head, count=1) if pattern.search(head) else head + block
         data = (text[: fm.start("yaml")] + head.rstrip("\r\n") + text[fm.end("yaml"):]).encode("utf-8")

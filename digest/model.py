@@ -53,6 +53,15 @@ class Article:
         return "\n".join(self.body)
 
 
+@dataclass(frozen=True)
+class Rules:
+    """A theme's rules, from site.yaml: weighted terms, phrases to ignore, a threshold."""
+    slug: str
+    threshold: float
+    terms: tuple[tuple[str, float], ...]      # (term as written in site.yaml, weight)
+    ignore: tuple[str, ...] = ()
+
+
 @dataclass
 class Sighting:
     """Where an article was seen, and the time that sighting gives it."""
@@ -80,8 +89,6 @@ class Entry:
     image_caption: str | None
     seen_in: list[str]
     body: list[str]
-    themes: list[str] = field(default_factory=list)
-    story: str | None = None
     fingerprint: list[int] = field(default_factory=list)   # a sample of the text's 5-grams; not written
 
     @property

@@ -15,7 +15,6 @@ from .entries import build_entry, stand_in_title, unique_ids
 from .ingest.dump import DumpResult, ingest_many
 from .ingest import boilerplate, dump_files, roles
 from .merge import group
-from .themes import classify_all
 
 log = logging.getLogger("digest")
 
@@ -139,27 +138,13 @@ def normalize(site: Site) -> NormalizeReport:
         entries.append(build_entry(members, sightings))
     unique_ids(entries)
     report.entries = len(entries)
-    # The articles (their 5-grams above all) are done with: freed before the themes' workers fork.
+    # The articles (their 5-grams above all) are done with: freed before the store's workers fork.
     del results, dumps, articles, groups, caps
 
     store.resolve_ids(entries)
-    group_entries(site, entries, {e.id: store.meta[e.id].get("story") for e in entries
-                                  if e.id in store.meta and not store.hand_set(e.id, "story")})
     report.sync = store.sync(entries)
     report.warnings.extend(report.sync.warnings)
     return report
-
-
-def group_entries(site: Site, entries: list, existing_stories: dict[str, str]):
-    """Set every entry's themes and story. The themes are found in worker processes while this
-    process clusters the stories: the two do not depend on each other."""
-    if not entries:
-        return
-    from . import stories       # scikit-learn takes a second to import: only when there is work
-    themes = classify_all([t.rules for t in site.themes if t.rules], [(e.title, e.body) for e in entries],
-                          while_waiting=lambda: stories.assign(entries, existing_stories))
-    for entry, found in zip(entries, themes):
-        entry.themes = found
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -21,7 +21,7 @@ _ASCII_NOT_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c)
 
 
 def ascii_words(text: str) -> list[str]:
-    """re.findall(r"\w+", text) for an ASCII text."""
+    r"""re.findall(r"\w+", text) for an ASCII text."""
     return text.translate(_ASCII_NOT_WORD).split()
 
 

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import DEVSET, ROOT, run_build, set_mtime
+from conftest import DEVSET, ROOT, run_build, set_mtime, shown
 from digest.config import load
 from digest.content import parse
-from digest.stories import Item, cluster
-from digest.themes import Classifier, Rules
+from digest.group.stories import Item, cluster, named
+from digest.group.themes import Classifier
+from digest.model import Rules
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from themes_eval import SEED_LABELS as SEED_THEMES  # noqa: E402  (the issue's table, kept in one place)
@@ -43,17 +44,29 @@ def built(site_dir):
     return site_dir
 
 
+def add_line(path, line):
+    """Add a line to an entry's front matter, as an editor would."""
+    text = path.read_text()
+    path.write_text(text.replace("\n---\n", f"\n{line}\n---\n", 1))
+
+
 def test_seed_themes_match_the_table(built):
-    all_entries = entries(built)
+    posts = shown(built)
     for prefix, (required, acceptable) in SEED_THEMES.items():
-        _, meta, _ = find(all_entries, prefix)
-        got = set(meta["themes"])
+        got = set(find(posts, prefix).themes)
         assert required <= got <= required | acceptable, (prefix, got)
 
 
+def test_the_normalizer_writes_no_themes_or_story(built):
+    """Grouping is the build's, from the entries as they are: an entry's file carries `themes` or
+    `story` only when an editor sets them."""
+    for path, meta, _ in entries(built).values():
+        assert "themes" not in meta and "story" not in meta, path
+
+
 def test_seed_stories(built):
-    all_entries = entries(built)
-    story = {prefix: find(all_entries, prefix)[1]["story"] for prefix in SEED_THEMES}
+    posts = shown(built)
+    story = {prefix: find(posts, prefix).story for prefix in SEED_THEMES}
     assert story["Rubio will meet Russian foreign minister"] == story["Rubio to meet Lavrov while U.S. sends"]
     assert story["Rubio will meet Russian foreign minister"] is not None
     assert story["Rubio says no 'drama or division'"] != story["Rubio will meet Russian foreign minister"]
@@ -113,20 +126,22 @@ feeds:
 """)
     (site_dir / "site.yaml").write_text(text)
     assert run_build(site_dir).returncode == 0
-    _, meta, _ = find(entries(site_dir), "Rubio will meet Russian foreign minister")
-    assert "diplomacy" in meta["themes"]
+    assert "diplomacy" in find(shown(site_dir), "Rubio will meet Russian foreign minister").themes
+    assert (site_dir / "output" / "themes" / "diplomacy" / "feed.xml").is_file()
     site = load(site_dir / "site.yaml")
     assert [t.slug for t in site.themes][-1] == "diplomacy"
 
 
 def test_hand_set_themes_survive_a_rules_change(built):
-    path, meta, _ = find(entries(built), "Ishiba Remark on Reducing Dependence")
-    path.write_text(path.read_text().replace("themes:\n- japan\n", "themes:\n- japan\n- tariffs\n"))
-    other_path, _, _ = find(entries(built), "PM warns Japan should not be underestimated")
-    switch_off_japan_rules(built)      # machine-set japan labels go; the hand-set one stays
+    path, _, _ = find(entries(built), "Ishiba Remark on Reducing Dependence")
+    add_line(path, "themes:\n- japan\n- tariffs")
+    switch_off_japan_rules(built)      # the rules' japan labels go; the hand-set one stays
     assert run_build(built).returncode == 0
-    assert parse(path.read_text(), path)[0]["themes"] == ["japan", "tariffs"]
-    assert parse(other_path.read_text(), other_path)[0]["themes"] == ["tariffs"]
+    posts = shown(built)
+    assert find(posts, "Ishiba Remark on Reducing Dependence").themes == ["japan", "tariffs"]
+    assert find(posts, "PM warns Japan should not be underestimated").themes == ["tariffs"]
+    assert "themes:\n- japan\n- tariffs\n" in path.read_text()
+    assert "Ishiba Remark" in (built / "output" / "themes" / "japan" / "index.html").read_text()
 
 
 def test_rules_change_reclassifies_an_edited_entry_whose_themes_were_not_hand_set(built):
@@ -136,37 +151,53 @@ def test_rules_change_reclassifies_an_edited_entry_whose_themes_were_not_hand_se
     path.write_text(edited)
     switch_off_japan_rules(built)
     assert run_build(built).returncode == 0
-    now = path.read_text()
-    assert parse(now, path)[0]["themes"] == ["tariffs"]
-    assert "much-discussed remark" in now       # the editor's text is untouched
+    assert find(shown(built), "PM warns Japan should not be underestimated").themes == ["tariffs"]
+    assert path.read_text() == edited       # the editor's file is untouched
 
 
-def test_story_id_stays_when_the_story_gains_a_report(site_dir):
-    held_back = site_dir.parent / "004.txt"
-    shutil.move(site_dir / "seeds" / "004_359a90b7b5b3a687.txt", held_back)
-    (site_dir / "seeds" / "extra.txt").write_text(
+def test_story_id_stays_when_the_story_gains_a_report(built):
+    """Even a report earlier than all the story's others: the story is not renamed after it."""
+    first = find(shown(built), "Rubio will meet Russian foreign minister").story
+    assert first is not None and find(shown(built), "Rubio to meet Lavrov while U.S. sends").story == first
+    (built / "seeds" / "extra.txt").write_text(
         "\nRubio meets Lavrov in Kuala Lumpur as Ukraine tensions rise\n"
         "U.S. Secretary of State Marco Rubio met Russian Foreign Minister Sergey Lavrov in Kuala Lumpur on Thursday "
         "for talks overshadowed by tensions over Ukraine, officials said.\n"
         "The two ministers spoke for about an hour on the sidelines of the ASEAN meetings in Malaysia.\n")
-    set_mtime(site_dir / "seeds" / "extra.txt", "2025-07-11T09:00:00+00:00")     # saved that day
-    assert run_build(site_dir).returncode == 0
-    _, first, _ = find(entries(site_dir), "Rubio will meet Russian foreign minister")
-    _, extra, _ = find(entries(site_dir), "Rubio meets Lavrov in Kuala Lumpur")
-    assert first["story"] is not None and extra["story"] == first["story"]
-    shutil.move(held_back, site_dir / "seeds" / "004_359a90b7b5b3a687.txt")
-    assert run_build(site_dir).returncode == 0
-    after = entries(site_dir)
-    assert find(after, "Rubio to meet Lavrov while U.S. sends")[1]["story"] == first["story"]
-    assert find(after, "Rubio will meet Russian foreign minister")[1]["story"] == first["story"]
+    set_mtime(built / "seeds" / "extra.txt", "2025-07-10T09:00:00+00:00")     # saved that day
+    assert run_build(built).returncode == 0
+    after = shown(built)
+    extra = find(after, "Rubio meets Lavrov in Kuala Lumpur")
+    assert extra.published < find(after, "Rubio will meet Russian foreign minister").published
+    assert extra.story == first
+    assert find(after, "Rubio to meet Lavrov while U.S. sends").story == first
+    assert find(after, "Rubio will meet Russian foreign minister").story == first
+    # The ids are remembered in content/, so a copy of the site (a checkout elsewhere) has them too.
+    copy = built.parent / "copy"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns("output", ".digest-cache"))
+    assert run_build(copy).returncode == 0
+    assert find(shown(copy), "Rubio meets Lavrov in Kuala Lumpur").story == first
 
 
 def test_editor_can_split_a_story(built):
-    path, meta, _ = find(entries(built), "Rubio to meet Lavrov while U.S. sends")
-    path.write_text(path.read_text().replace(f"story: {meta['story']}", "story: lavrov-weapons"))
+    story = find(shown(built), "Rubio will meet Russian foreign minister").story
+    path, _, _ = find(entries(built), "Rubio to meet Lavrov while U.S. sends")
+    add_line(path, "story: lavrov-weapons")
     assert run_build(built).returncode == 0
-    assert find(entries(built), "Rubio to meet Lavrov while U.S. sends")[1]["story"] == "lavrov-weapons"
-    assert find(entries(built), "Rubio will meet Russian foreign minister")[1]["story"] == meta["story"]
+    posts = shown(built)
+    assert find(posts, "Rubio to meet Lavrov while U.S. sends").story == "lavrov-weapons"
+    # Its former partner is left alone in the story: a lone report.
+    assert find(posts, "Rubio will meet Russian foreign minister").story is None
+    assert story is not None
+
+
+def test_editor_can_join_two_stories(built):
+    story = find(shown(built), "Rubio will meet Russian foreign minister").story
+    path, _, _ = find(entries(built), "As Trump sows tariff confusion")
+    add_line(path, f"story: {story}")
+    assert run_build(built).returncode == 0
+    page = next((built / "output").glob("*/*/*/as-trump-sows-tariff-confusion*/index.html")).read_text()
+    assert "Other reports of this story" in page and "Rubio will meet Russian foreign minister" in page
 
 
 def test_stories_need_similar_text_and_close_dates():
@@ -209,10 +240,8 @@ def test_labelled_set_quality():
 
 
 def _report(key, title, lede, hours):
-    from digest.model import Entry
     when = datetime(2025, 7, 10, 6, tzinfo=timezone.utc) + timedelta(hours=hours)
-    return Entry(key, title, None, None, None, None, when.isoformat(), "minute", "relative", when.isoformat(),
-                 None, None, [f"{key}.txt"], [lede])
+    return Item(key, title, lede, when, (lede,))
 
 
 FLOOD = [_report(f"flood{n}", f"Flood hits river town{suffix}",
@@ -228,34 +257,17 @@ BANK = [_report(f"bank{n}", f"Central bank holds rates{suffix}",
 def test_two_groups_split_apart_never_share_one_story_id():
     """Reports that once made one story (all carry story-old) now cluster into two groups: the group
     holding most of the old members keeps the id, the other gets a fresh one, whatever the order."""
-    from digest.stories import assign
+    def stories(items, existing):
+        found = named(cluster(items), existing)
+        return {found[i.key] for i in FLOOD}, {found[i.key] for i in BANK}
     for order in (FLOOD + BANK, BANK + FLOOD, list(reversed(FLOOD + BANK))):
-        assign(order, {e.id: "story-old" for e in order})
-        assert {e.story for e in FLOOD} == {"story-old"}
-        fresh = {e.story for e in BANK}
-        assert len(fresh) == 1 and None not in fresh and "story-old" not in fresh
+        flood, bank = stories(order, {i.key: "story-old" for i in order})
+        assert flood == {"story-old"}
+        assert len(bank) == 1 and None not in bank and "story-old" not in bank
     # A fresh id is never one that another group inherits, even where its name would say so.
-    assign(FLOOD + BANK, {e.id: f"story-{BANK[0].id[:12]}" for e in FLOOD})
-    assert {e.story for e in FLOOD} == {f"story-{BANK[0].id[:12]}"}
-    assert len({e.story for e in BANK}) == 1 and BANK[0].story != FLOOD[0].story
+    flood, bank = stories(FLOOD + BANK, {i.key: f"story-{BANK[0].key[:12]}" for i in FLOOD})
+    assert flood == {f"story-{BANK[0].key[:12]}"}
+    assert len(bank) == 1 and bank != flood
     # No conflict: an existing id is kept as before, and a new group is named after its earliest report.
-    assign(FLOOD + BANK, {FLOOD[1].id: "story-old"})
-    assert {e.story for e in FLOOD} == {"story-old"} and {e.story for e in BANK} == {f"story-{BANK[0].id[:12]}"}
-
-
-def test_theme_workers_get_their_setup_with_the_spawn_start_method(monkeypatch):
-    """Where processes cannot be forked (Windows; macOS by default), workers start afresh and must be
-    given the rules and texts, not find them in the parent's memory."""
-    import multiprocessing
-    import types
-
-    from digest import themes
-    spawn = multiprocessing.get_context("spawn")
-    no_fork = types.SimpleNamespace(get_all_start_methods=lambda: ["spawn"], get_context=lambda method=None: spawn)
-    rules = [Rules("floods", 3.0, (("flood*", 1.0), ("river", 0.5))), Rules("banks", 3.0, (("central bank", 1.0),))]
-    items = [(e.title, e.body) for e in FLOOD + BANK] * 3
-    monkeypatch.setattr(themes, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(themes.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(themes, "multiprocessing", no_fork)
-    assert themes.classify_all(rules, items) == [["floods"]] * 3 + [["banks"]] * 2 + (
-        [["floods"]] * 3 + [["banks"]] * 2) * 2
+    flood, bank = stories(FLOOD + BANK, {FLOOD[1].key: "story-old"})
+    assert flood == {"story-old"} and bank == {f"story-{BANK[0].key[:12]}"}

@@ -24,7 +24,8 @@ from . import feeds, html, search, sitemap
 from .markup import Cache
 from .output import LiveOutput
 from ..content import is_entry
-from .posts import Post, assemble, entry_files, read_entry, reader
+from ..group import Stories
+from .posts import Post, assemble, entry_files, group_stories, read_entry, reader
 from .site import BuildError, Stopwatch, markdown_in, keep_markdown, render_pages, shared_context, static_files
 from ..parallel import fork_map
 from ..uptodate import CACHE_DIR, template_folders
@@ -143,6 +144,8 @@ class LiveSite:
         self.chosen: dict = {}                      # feed → its items
         self.common: dict = {}
         self.order: list[str] | None = None         # entry files in name order
+        self.stories = Stories(site.content_dir)
+        self.story_of: dict | None = None           # entry id → story, as the pages show them
         self.output = LiveOutput(site.output_dir, self.cache_dir)
         self.lock = threading.Lock()               # the build and the search indexer both write output/
         self.files: set[str] = set()               # every file of the last good build but the search index
@@ -256,7 +259,7 @@ class LiveSite:
         clock = Stopwatch(unit="ms")
         if self.search:
             self.search.cancel()        # the index under way is of entries about to change
-        edits = None
+        before = None
         if changed is None or self.env is None:
             self._rescan()
             self._load_templates()
@@ -265,12 +268,16 @@ class LiveSite:
             self._reread(changed)
             if any(any(p.is_relative_to(f) for f in template_folders(site)) for p in changed):
                 self._load_templates()
-            else:
-                edits = self._edits_in_place(before)
+                before = None
         errors = [result for _, result in self.records.values() if isinstance(result, str)]
         if errors:
             raise EntryErrors("\n".join(sorted(errors)))
         clock.lap("read")
+        # Stories over the entries as they are now: when any entry's story changed, every page is
+        # looked at again; otherwise an edit that moved nothing can be made in place.
+        stories_moved = self._group()
+        edits = None if stories_moved or before is None else self._edits_in_place(before)
+        clock.lap("stories")
         stale = self._restale(edits) if edits and self.pages is not None else None
         if stale is None:
             stale = self._relist()
@@ -307,12 +314,27 @@ class LiveSite:
                 report.warnings.append(f"search: {self.search.error}")
         return report
 
+    def _group(self) -> bool:
+        """Each entry's story, over the entries as they are now (the first file with an id, as the
+        site has them); True when any entry's story changed since the last build."""
+        if self.order is None or len(self.order) != len(self.records):
+            self.order = sorted(self.records)
+        posts, seen = [], set()
+        for rel in self.order:
+            post = self.records[rel][1]
+            if post.id not in seen:
+                seen.add(post.id)
+                posts.append(post)
+        story_of = group_stories(self.stories, posts)
+        changed = story_of != self.story_of
+        self.story_of = story_of
+        return changed
+
     def _relist(self) -> list:
         """List every page again, from all the entries; the pages whose fingerprint changed."""
         site = self.site
-        if self.order is None or len(self.order) != len(self.records):
-            self.order = sorted(self.records)
         self.posts, self.warnings = assemble(site, [self.records[rel][1] for rel in self.order])
+        self.warnings += self.stories.warnings
         feed_sets = feeds.feed_sets(site)
         self.pages = sitemap.pages(site, self.posts)
         self.pages_by_post = None

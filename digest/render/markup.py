@@ -4,6 +4,8 @@ holds (raw HTML, javascript: links, event handlers) reaches the page inert. Resu
 hash of the Markdown: an unchanged entry is never rendered twice."""
 import hashlib
 import pickle
+import re
+from html import unescape
 
 import cmarkgfm
 import nh3
@@ -32,6 +34,22 @@ class Renderer:
         html = cmarkgfm.markdown_to_html(text, options=CMARK_OPTIONS)
         html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")    # the page's h1 is the headline
         return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL)
+
+
+# The end of each block a reader sees as a paragraph of its own.
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|figcaption|td|th)>|<hr\s*/?>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_paragraphs(html: str) -> tuple[str, ...]:
+    """The text of the page's body as a reader sees it: one string per paragraph, heading or list
+    item, without markup or escapes (what themes and stories read). For HTML this module made."""
+    found = []
+    for part in _BLOCK_END.split(html):
+        text = unescape(_TAG.sub("", part)).replace("\n", " ").strip()
+        if text:
+            found.append(text)
+    return tuple(found)
 
 
 def key(text: str) -> str:

@@ -2,6 +2,9 @@
 
 An entry that cannot be shown (no front matter, no title, no readable time) is skipped with a
 warning naming the file and line; the rest of the site is built.
+
+Each entry is grouped from what it says as it is read (digest/group/): its themes from its headline
+and text, unless its front matter names them; its story over all entries (group_stories).
 """
 import hashlib
 import os
@@ -15,7 +18,11 @@ from zoneinfo import ZoneInfo
 from slugify import slugify
 
 from ..content import EntryError, entry_paths, id_of, parse
+from ..group import Item, Stories
+from ..group.stories import lede_of
+from ..group.themes import classifier
 from ..parallel import fork_map
+from .markup import Renderer, plain_paragraphs
 
 
 @dataclass
@@ -37,6 +44,8 @@ class Post:
     updated: datetime | None = None         # set by an editor who changed the entry; never by the machine
     themes: list[str] = field(default_factory=list)
     story: str | None = None
+    themes_by_hand: bool = False    # the front matter names them: an editor's choice, kept
+    story_by_hand: bool = False
     summary: str | None = None
     image_caption: str | None = None
     seen_in: list[str] = field(default_factory=list)
@@ -48,6 +57,8 @@ class Post:
     unknown_themes: list[str] = field(default_factory=list)     # listed, but not in site.yaml: left out
     order: tuple = ()               # sort key: newest first, then by id
     iso: str = ""                   # the time for <time datetime> and the sitemap, to the precision known
+    text: tuple[str, ...] = ()      # the body as plain text, a string per paragraph (what grouping reads)
+    lede: str = ""                  # its first sentences (stories compare them)
 
 
 def _time(value, default_zone) -> tuple[datetime, bool] | None:
@@ -124,6 +135,7 @@ def read_post(path: Path, rel: str, site) -> Post:
     themes = meta.get("themes") or []
     themes = list(dict.fromkeys(str(t) for t in themes)) if isinstance(themes, list) else [str(themes)]
     known = {t.slug for t in site.themes}
+    themes_by_hand, story_by_hand = "themes" in meta, "story" in meta
     seen_in = meta.get("seen_in") or []
     url_path = f"{day:%Y/%m/%d}/{slug}/"
     return Post(
@@ -134,6 +146,7 @@ def read_post(path: Path, rel: str, site) -> Post:
         dateline=_text(meta, "dateline"), captured=captured[0].astimezone(timezone.utc) if captured else None,
         updated=updated,
         themes=[t for t in themes if t in known], unknown_themes=[t for t in themes if t not in known],
+        themes_by_hand=themes_by_hand, story_by_hand=story_by_hand,
         order=(-published.timestamp(), entry_id),
         iso=day.isoformat() if precision == "day" else published.astimezone(zone).isoformat(timespec="minutes"),
         story=_text(meta, "story"), summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
@@ -142,8 +155,9 @@ def read_post(path: Path, rel: str, site) -> Post:
 
 
 def read_entry(path: Path, rel: str, site, prepare=None) -> "Post | str":
-    """One entry file as a Post (prepared, e.g. its Markdown rendered), or the message that says
-    why it cannot be shown, naming the file (and line)."""
+    """One entry file as a Post, its Markdown rendered (by `prepare(post)` when given, which sets
+    post.html) and its themes found, or the message that says why it cannot be shown, naming the
+    file (and line)."""
     try:
         post = read_post(path, rel, site)
     except EntryError as err:
@@ -152,7 +166,29 @@ def read_entry(path: Path, rel: str, site, prepare=None) -> "Post | str":
         return f"{rel}: cannot be read ({err})"
     if prepare:
         prepare(post)
+    else:
+        post.html = Renderer()(post.body)
+    post.text = plain_paragraphs(post.html)
+    post.lede = lede_of(list(post.text))
+    if not post.themes_by_hand:
+        post.themes = theme_rules(site).classify(post.title, post.text)
     return post
+
+
+def theme_rules(site):
+    """The site's theme classifier (made once per process; workers forked after share it)."""
+    return classifier(tuple(t.rules for t in site.themes if t.rules))
+
+
+def group_stories(stories: Stories, posts: list[Post]) -> dict[str, str | None]:
+    """Every post's story: the one its front matter names, else the one the clustering of the
+    others finds (with ids kept from the last build). id → story."""
+    found = stories.assign([Item(p.id, p.title, p.lede, p.published, p.text, p.basis == "capture")
+                            for p in posts if not p.story_by_hand])
+    for post in posts:
+        if not post.story_by_hand:
+            post.story = found[post.id]
+    return {p.id: p.story for p in posts}
 
 
 def entry_files(site) -> list[tuple[Path, str]]:
@@ -170,13 +206,16 @@ def reader(site, prepare):
 
 
 def load_posts(site, prepare=None, meanwhile=None) -> tuple[list[Post], list[str]]:
-    """Every entry in content/, newest first, and the warnings for those that cannot be shown.
-    Files are read on all cores; `prepare(post)` runs there too, on each post read; `meanwhile()`
-    runs here while they are read."""
+    """Every entry in content/, newest first, grouped into themes and stories, and the warnings for
+    those that cannot be shown. Files are read on all cores; `prepare(post)` runs there too, on
+    each post read; `meanwhile()` runs here while they are read."""
+    theme_rules(site)           # made before the workers fork, so they share it
     read = fork_map(reader(site, prepare), entry_files(site), meanwhile=meanwhile)
     warnings = [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
     posts, more = assemble(site, [r for r in read if not isinstance(r, str)])
-    return posts, warnings + more
+    stories = Stories(site.content_dir)
+    group_stories(stories, posts)
+    return posts, warnings + more + stories.warnings
 
 
 def assemble(site, read: list[Post]) -> tuple[list[Post], list[str]]:

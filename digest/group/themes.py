@@ -10,16 +10,15 @@ Terms are found in one pass over the text for all themes together (Aho-Corasick,
 hit counting where it starts and ends on word boundaries; a term ending in * matches any word that
 begins with it. That keeps classification linear in the text, whatever the number of terms.
 """
-import multiprocessing
-import os
 import re
 from bisect import bisect_right
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 
-from .text import sentences
+from ..model import Rules
+from ..text import sentences
 
 HEADLINE, LEDE, SENTENCE = 3.0, 2.0, 1.0
 LEDE_SENTENCES = 2
@@ -29,14 +28,6 @@ LEDE_SENTENCES = 2
 _ITEM = r"(?:the\s+)?[A-Z][\w.'’-]*+(?:\s+[A-Z][\w.'’-]*+){0,3}+"
 _LIST = re.compile(rf"{_ITEM}(?:\s*,\s*{_ITEM})++(?:,?\s+(?:and|or)\s+{_ITEM})?")
 _LIST_MIN_ITEMS = 3
-
-
-@dataclass(frozen=True)
-class Rules:
-    slug: str
-    threshold: float
-    terms: tuple[tuple[str, float], ...]      # (term as written in site.yaml, weight)
-    ignore: tuple[str, ...] = ()
 
 
 @dataclass
@@ -196,41 +187,7 @@ def explain(evidence: Evidence) -> str:
     return "\n".join(lines)
 
 
-# Below this many entries, starting worker processes costs more than it saves.
-PARALLEL_FROM = 2000
-_batch: dict = {}       # a worker's rules and texts, set by _setup_worker when it starts
-
-
-def _setup_worker(rules: list[Rules], items: list[tuple[str, list[str]]]):
-    """Each worker's setup, given when it starts: a forked worker gets these without a copy through
-    a pipe (its memory is the parent's); a spawned one (no fork: Windows, macOS by default) gets
-    them pickled, once per worker."""
-    _batch.update(rules=rules, items=items)
-
-
-def _classify_range(bounds: tuple[int, int]) -> list[list[str]]:
-    classifier, items = Classifier(_batch["rules"]), _batch["items"]
-    return [classifier.classify(*items[n]) for n in range(*bounds)]
-
-
-def classify_all(rules: list[Rules], items: list[tuple[str, list[str]]], while_waiting=None) -> list[list[str]]:
-    """Themes for many (title, paragraphs) at once, on every core when there are many. Workers are
-    forked where the system can, so they share the texts instead of copying them through pipes;
-    elsewhere they are spawned, and the initializer hands them the rules and texts.
-    while_waiting, if given, is called in this process while the workers classify."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_FROM or workers < 2:
-        classifier = Classifier(rules)
-        found = [classifier.classify(title, body) for title, body in items]
-        if while_waiting:
-            while_waiting()
-        return found
-    step = -(-len(items) // (workers * 4))
-    ranges = [(n, min(n + step, len(items))) for n in range(0, len(items), step)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                             initializer=_setup_worker, initargs=(rules, items)) as pool:
-        parts = pool.map(_classify_range, ranges)
-        if while_waiting:
-            while_waiting()
-        return [themes for part in parts for themes in part]
+@lru_cache(maxsize=8)
+def classifier(rules: tuple[Rules, ...]) -> Classifier:
+    """The classifier of a site's rules, made once per process (a worker forked after it shares it)."""
+    return Classifier(list(rules))

@@ -14,16 +14,17 @@ between.
 """
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 import numpy as np
 import snowballstemmer
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from .groups import connected
-from .text import sentences
+from ..groups import connected
+from ..text import sentences
 
 SIMILARITY = 0.245
 WINDOW = timedelta(days=3)
@@ -71,8 +72,23 @@ class Item:
     title: str
     lede: str                           # the first sentences of the text (see lede_of)
     published: datetime
-    paragraphs: tuple[str, ...] = ()    # the whole text, to learn word rarity from
+    # The whole text, to learn word rarity from: only the paragraphs that Inputs takes count.
+    paragraphs: tuple[str, ...] = field(default=(), compare=False)
     undated: bool = False               # published is only the capture time: an upper bound
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the clustering reads, in the order it reads it: equal inputs give equal stories,
+    so a caller can keep the last result while they stay the same."""
+    items: tuple[Item, ...]             # by time, then key
+    background: tuple[str, ...]         # the paragraphs word rarity is learnt from
+
+
+def inputs(items: list[Item]) -> Inputs:
+    ordered = tuple(sorted(items, key=lambda i: (i.published, i.key)))
+    room = max(0, IDF_DOCUMENTS - len(ordered))
+    return Inputs(ordered, tuple(islice((p for i in ordered for p in i.paragraphs), room)))
 
 
 def lede_of(paragraphs: list[str]) -> str:
@@ -82,12 +98,16 @@ def lede_of(paragraphs: list[str]) -> str:
 
 def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta = WINDOW) -> dict[str, str | None]:
     """key → the key of its story's earliest report (by time, then key), or None for a lone report."""
+    return cluster_inputs(inputs(items), similarity, window)
+
+
+def cluster_inputs(given: Inputs, similarity: float = SIMILARITY, window: timedelta = WINDOW
+                   ) -> dict[str, str | None]:
+    items = given.items
     if len(items) < 2:
         return {i.key: None for i in items}
-    items = sorted(items, key=lambda i: (i.published, i.key))
     texts = [f"{i.title}. {i.title}. {i.lede}" for i in items]       # the headline counts double
-    background = [p for i in items for p in i.paragraphs][: max(0, IDF_DOCUMENTS - len(texts))]
-    vectors = _stem_tfidf(texts + background)[: len(texts)]
+    vectors = _stem_tfidf(texts + list(given.background))[: len(texts)]
     stamps = np.array([i.published.timestamp() for i in items])
     span = window.total_seconds()
     # Blocking: only reports that share one of their most distinctive stems are compared; the
@@ -127,27 +147,20 @@ def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta
     return out
 
 
-def assign(entries, existing: dict[str, str]) -> None:
-    """Set entry.story for every entry: a story id shared by its reports, or None when alone.
-
-    existing: machine-set story values the entries already carry in content/. A story keeps its
-    id when it gains a report: a group whose members already carry an id goes on using it (the
-    one most of them carry); a new group is named after its earliest report. No two groups share
-    an id (see story_ids)."""
-    labels = cluster([Item(e.id, e.title, lede_of(e.body), datetime.fromisoformat(e.published), tuple(e.body),
-                           e.published_basis == "capture") for e in entries])
-    groups: dict[str, list] = {}
-    for e in entries:
-        e.story = None
-        if labels.get(e.id):
-            groups.setdefault(labels[e.id], []).append(e)
+def named(labels: dict[str, str | None], existing: dict[str, str]) -> dict[str, str | None]:
+    """key → its story id (None for a lone report), from cluster's labels and the ids the keys
+    carried before (`existing`). A story keeps its id when it gains a report: a group whose
+    members already carry an id goes on using it (the one most of them carry); a new group is
+    named after its earliest report. No two groups share an id (see story_ids)."""
+    groups: dict[str, list[str]] = {}
+    for key, label in labels.items():
+        if label:
+            groups.setdefault(label, []).append(key)
     names = story_ids(groups, existing)
-    for label, members in groups.items():
-        for m in members:
-            m.story = names[label]
+    return {key: names[label] if label else None for key, label in labels.items()}
 
 
-def story_ids(groups: dict[str, list], existing: dict[str, str]) -> dict[str, str]:
+def story_ids(groups: dict[str, list[str]], existing: dict[str, str]) -> dict[str, str]:
     """label → the story id of its group, unique by construction.
 
     A group goes on using an id its members already carry. When the clustering has split a story,
@@ -157,7 +170,7 @@ def story_ids(groups: dict[str, list], existing: dict[str, str]) -> dict[str, st
     lengthened with a number while that name is one another group has or had."""
     claims = []
     for label, members in groups.items():
-        prior = Counter(existing[m.id] for m in members if existing.get(m.id))
+        prior = Counter(existing[key] for key in members if existing.get(key))
         claims.extend((-count, story, label) for story, count in prior.items())
     names: dict[str, str] = {}
     taken: set[str] = set()
