@@ -151,3 +151,18 @@ def test_dumps_given_todays_file_time_change_no_entry(site_dir):
         os.utime(dump)          # now
     assert run_build(site_dir).returncode == 0
     assert entries(site_dir) == before
+
+
+def test_two_entries_with_one_id_leave_content_as_it_is_run_after_run(site_dir):
+    """An editor copies an entry and forgets to change its id: one file keeps the id (the first by
+    path), the other is named in a warning, and no build rewrites either of them back and forth."""
+    assert run_build(site_dir).returncode == 0
+    original = site_dir / "content" / DRAMA
+    copy = site_dir / "content" / ("a-copy-" + DRAMA)
+    copy.write_text(original.read_text().replace("played down concerns", "played down the concerns"))
+    first = run_build(site_dir)
+    assert first.returncode == 1 and "is also used by" in first.stderr and DRAMA in first.stderr
+    settled = entries(site_dir)
+    for _ in range(2):
+        run_build(site_dir)
+        assert entries(site_dir) == settled
