@@ -193,7 +193,10 @@ SCHEMA: tuple[Key, ...] = (
     Key("timezone", ZONE, "UTC", "IANA zone times are shown to readers in (e.g. `Asia/Tokyo`).", "timezone"),
     Key("description", TEXT, "", "The site's description, for search engines and link previews.", "description"),
     Key("output", FOLDER, "output",
-        "Folder the site is built into.", "output_dir"),
+        "Folder the site is built into. A build writes over files of the same name there and removes the "
+        "pages it no longer makes, so it may not be, hold or lie inside the seeds, content or templates "
+        "folder, nor be or hold the site's folder (where site.yaml is); elsewhere is fine (`../public`, "
+        "an absolute path).", "output_dir"),
     Key("templates", FOLDER, "templates",
         "The site's templates folder; files it lacks come from the shipped ones.", "templates_dir"),
     Key("page_size", COUNT, 20, "Entries per page of a theme page.", "page_size"),
@@ -365,13 +368,40 @@ def _themes(f: Field) -> list[Theme]:
     return themes
 
 
+def _check_output(site, doc: _Doc, found: dict[str, yaml.Node]):
+    """Refuse an output folder that would be built over the user's own files: a build writes over
+    files of the same name in output/, and removes the ones it made before and no longer makes."""
+    out = site.output_dir.resolve()
+    clash = None
+    if site.root.is_relative_to(out):
+        clash = "output", ("is the site's own folder (where site.yaml is)" if out == site.root
+                           else f"holds the site's folder ({site.root})")
+    for key, folder in (("normalize.seeds", site.seeds_dir), ("normalize.content", site.content_dir),
+                        ("templates", site.templates_dir)):
+        folder, name = folder.resolve(), key.rsplit(".", 1)[-1]
+        if clash is None and (out == folder or folder.is_relative_to(out) or out.is_relative_to(folder)):
+            clash = key, (f"is the {name} folder" if out == folder else
+                          f"holds the {name} folder ({folder})" if folder.is_relative_to(out) else
+                          f"lies inside the {name} folder ({folder})")
+    if clash is None:
+        return
+    key, problem = clash
+    written = doc.value(found["output"]) if not _is_null(found.get("output")) else TOP["output"].default
+    where = doc.line(found.get("output") if "output" in found else found.get(key))
+    raise ConfigError(f"{where}: the output folder {str(written)!r} {problem}; a build writes over files there "
+                      "and removes the pages it no longer makes, so your own files would be lost. Give the site "
+                      "a folder of its own, e.g. output: output (inside the site's folder) or output: ../public")
+
+
 def load(path: Path) -> Site:
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: not found. Run the build from the site's folder, or pass --config PATH.")
     doc = _Doc(path, path.read_text(encoding="utf-8-sig"))
-    values, _ = doc.read(doc.node, TOP)
-    return Site(root=doc.root, warnings=doc.warnings, **{TOP[key].attr: value for key, value in values.items()})
+    values, found = doc.read(doc.node, TOP)
+    site = Site(root=doc.root, warnings=doc.warnings, **{TOP[key].attr: value for key, value in values.items()})
+    _check_output(site, doc, found)
+    return site
 
 
 # --- the README's reference table ----------------------------------------------------------------

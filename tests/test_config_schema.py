@@ -1,5 +1,6 @@
 """site.yaml's schema: one table of keys that validates the file, gives the defaults, makes the Site
-and the README's reference table; unknown keys warned about."""
+and the README's reference table; unknown keys warned about; an output folder that would be built
+over the user's own files refused."""
 import dataclasses
 import subprocess
 import sys
@@ -147,3 +148,37 @@ def test_a_misspelt_key_leaves_the_default(tmp_path):
     site = load(site_yaml(tmp_path, "serach: false\nfeeds:\n  itmes: 5\n"))
     assert site.search is True and site.feed_items == 50 and len(site.warnings) == 2
 
+
+# --- the output folder ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("output, problem", [
+    (".", "is the site's own folder"),
+    ("..", "holds the site's folder"),
+    ("seeds", "is the seeds folder"),
+    ("content", "is the content folder"),
+    ("templates", "is the templates folder"),
+    ("content/public", "lies inside the content folder"),
+    ("seeds/../content/", "is the content folder"),
+])
+def test_an_output_folder_over_the_users_files_is_refused(tmp_path, output, problem):
+    site = tmp_path / "site"
+    site.mkdir()
+    message = error_of(site, f"title: x\noutput: {output}\n")
+    assert message.startswith(f"site.yaml:2: the output folder '{output}' {problem}")
+    assert "output: ../public" in message
+
+
+def test_an_output_folder_holding_the_seeds_is_refused(tmp_path):
+    message = error_of(tmp_path, "output: dumps\nnormalize:\n  seeds: dumps/raw\n")
+    assert message.startswith("site.yaml:1: the output folder 'dumps' holds the seeds folder")
+    # with the default output, the line named is that of the folder it clashes with
+    message = error_of(tmp_path, "title: x\nnormalize:\n  content: output\n")
+    assert message.startswith("site.yaml:3: the output folder 'output' is the content folder")
+
+
+@pytest.mark.parametrize("output", ["../public", "public", "{elsewhere}"])
+def test_an_output_folder_of_its_own_is_allowed(tmp_path, output):
+    site = tmp_path / "site"
+    site.mkdir()
+    output = output.format(elsewhere=tmp_path / "www" / "digest")
+    assert load(site_yaml(site, f"output: {output}\n")).output_dir.resolve() == (site / output).resolve()
