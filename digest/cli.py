@@ -19,8 +19,9 @@ def parse_args(argv):
         prog="python build.py",
         description="Build the news digest: normalize the raw dumps in seeds/ into Markdown entries in content/, "
                     "then render the site from them into output/.",
-        epilog="Exit codes: 0 all good; 1 some input had errors (named above; the rest was built); "
-               "2 bad usage or a bad site.yaml; 3 another build of the site kept it locked too long (nothing written).")
+        epilog="Exit codes: 0 all good; 1 some input had errors, such as a key site.yaml does not know (named above; "
+               "the rest was built); 2 bad usage or a bad site.yaml (nothing written); "
+               "3 another build of the site kept it locked too long (nothing written).")
     p.add_argument("--config", default="site.yaml", metavar="PATH", help="the site's settings (default: site.yaml)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     p.add_argument("-v", "--verbose", action="store_true", help="also list every entry written or kept")
@@ -49,9 +50,11 @@ def main(argv=None) -> int:
         log.error("error: %s", err)
         return EXIT_USAGE
     if args.explain:
+        config_warnings(site)
         return explain_entry(site, args.explain)
     if args.watch:
         from .watch.loop import watch
+        config_warnings(site)
         return watch(site, Path(args.config), args.bind, args.port)
     return build_site(site, Path(args.config))
 
@@ -78,7 +81,7 @@ def _build_site(site, config_path: Path) -> int:
         log.info("nothing changed since the last build: %s is up to date", site.output_dir)
         return last["exit"]
     started_ns = now_ns()
-    warnings = normalize_site(site)
+    warnings = config_warnings(site) + normalize_site(site)
     rendered = render_site(site)
     if rendered is None:
         record.forget()
@@ -88,6 +91,14 @@ def _build_site(site, config_path: Path) -> int:
     record.save(started_ns, inputs(site, config_path, template_folders(site)), site.output_dir, rendered.files,
                 warnings, code)
     return code
+
+
+def config_warnings(site) -> list[str]:
+    """site.yaml's own warnings (unknown keys): printed first, and counted like any input's. An
+    up-to-date build repeats them from its record, which holds them."""
+    for warning in site.warnings:
+        log.warning("warning: %s", warning)
+    return list(site.warnings)
 
 
 def normalize_site(site) -> list[str]:

@@ -1,4 +1,6 @@
 """python build.py as a user meets it: help, quiet and verbose, exit codes, config errors."""
+import time
+
 from conftest import run_build
 
 
@@ -69,3 +71,29 @@ def test_bad_theme_rule_is_explained(site_dir):
     result, _ = build_with_site_yaml_line(site_dir, '        "tariff*": 1', '        "tariff*": lots')
     assert result.returncode == 2
     assert "theme 'tariffs': 'match.terms' must map each term to a weight above 0" in result.stderr
+
+
+def test_unknown_key_in_site_yaml_is_a_warning_and_the_build_goes_on(site_dir):
+    result, line = build_with_site_yaml_line(site_dir, "  items: 50", "  itmes: 5\n  items: 50")
+    assert result.returncode == 1
+    assert f"warning: site.yaml:{line}: unknown key 'feeds.itmes'; did you mean 'feeds.items'?" in result.stderr
+    assert "rendered 7 entries" in result.stderr and (site_dir / "output" / "index.html").is_file()
+    for _ in range(2):                          # past the guard for files changed during a build (test_site_output)
+        time.sleep(1.1)
+        again = run_build(site_dir)
+    assert "nothing changed" in again.stderr and again.returncode == 1     # the warning and the code repeated
+    assert f"site.yaml:{line}: unknown key 'feeds.itmes'" in again.stderr
+
+
+def test_output_over_the_sites_own_files_is_refused(site_dir):
+    result, line = build_with_site_yaml_line(site_dir, "language: en", "language: en\noutput: content")
+    assert result.returncode == 2
+    assert f"error: site.yaml:{line + 1}: the output folder 'content' is the content folder" in result.stderr
+    assert "output: ../public" in result.stderr
+    assert list((site_dir / "content").iterdir()) == []        # nothing is written
+
+
+def test_output_outside_the_site_folder_is_allowed(site_dir):
+    result, _ = build_with_site_yaml_line(site_dir, "language: en", "language: en\noutput: ../public")
+    assert result.returncode == 0, result.stderr
+    assert (site_dir.parent / "public" / "index.html").is_file() and not (site_dir / "output").exists()

@@ -124,12 +124,14 @@ def _stop(signum, frame):
 
 def _reload(session: Session, server, broadcaster: Broadcaster) -> Session:
     """site.yaml changed: read it again and rebuild everything (or keep going with the last good one)."""
+    from ..cli import config_warnings
     try:
         site = load(session.config_path)
     except ConfigError as err:
         session.config_error = True
         session.fail(str(err))
         return session
+    config_warnings(site)       # an unknown key: said once per save of site.yaml
     session.stop()
     fresh = Session(site, session.config_path, broadcaster, session.live.markdown)
     server.root, server.base_path = site.output_dir, site.base_path
