@@ -1,17 +1,20 @@
 """`python build.py --watch` as editors run it: the preview server, the reload signal, the error
 overlay's message, what starts a rebuild and what does not, and a clean stop."""
 import http.client
+import json
 import os
 import random
 import re
+import select
 import shutil
 import socket
+import threading
 import time
 
 import pytest
 
 from conftest import ROOT, snapshot
-from digest.watch.server import Broadcaster, start_server
+from digest.watch.server import EVENTS, IDLE_TIMEOUT, KEEPALIVE, MAX_CONNECTIONS, Broadcaster, start_server
 from watch_helpers import Watcher, clean_build_of, differences, entry_text, make_site, save_atomically
 
 SECRET = "top secret, outside output/"
@@ -30,6 +33,7 @@ def served(tmp_path):
     os.symlink(tmp_path / "site" / "site.yaml", out / "linked.txt")
     server = start_server("127.0.0.1", 0, out, "/", Broadcaster())
     yield server, out
+    server.broadcaster.close()
     server.shutdown()
     server.server_close()
 
@@ -82,6 +86,91 @@ def test_a_site_under_a_sub_path_is_served_there(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _eventually(condition, deadline: float) -> bool:
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _hung_up(client: socket.socket, deadline: float) -> bool:
+    """Whether the server closes this connection (which never gets an answer) before the deadline."""
+    client.settimeout(max(0.1, deadline - time.monotonic()))
+    try:
+        return client.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def _event_stream(port: int):
+    """The response of a GET of the event stream; closing it hangs up (it holds the socket)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", EVENTS)
+    return conn.getresponse()
+
+
+def _next_state(stream) -> dict:
+    for line in stream:
+        if line.startswith(b"data: "):
+            return json.loads(line[6:])
+    raise AssertionError("the event stream ended")
+
+
+def test_idle_connections_are_closed_and_the_event_stream_stays_open(served):
+    """Clients that connect and say nothing, or only half a request, are hung up on after the idle
+    timeout and their threads end; the event stream, quiet for longer than that, still works."""
+    server, _ = served
+    port = server.server_address[1]
+    threads = threading.active_count()
+    stream = _event_stream(port)
+    try:
+        assert _next_state(stream)["build"] == 1
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(50)]
+        idle[0].sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")     # and never the blank line
+        deadline = time.monotonic() + IDLE_TIMEOUT * 6
+        assert all(_hung_up(client, deadline) for client in idle)
+        assert _eventually(lambda: threading.active_count() <= threads + 1, deadline)  # + the stream's
+        server.broadcaster.built(changed=True)
+        assert _next_state(stream)["build"] == 2
+    finally:
+        stream.close()
+
+
+def test_an_event_stream_ends_when_its_client_hangs_up(served):
+    """Within a few checks, not at the next keep-alive comment nor the one after it that would fail."""
+    server, _ = served
+    threads = threading.active_count()
+    stream = _event_stream(server.server_address[1])
+    assert _next_state(stream)["build"] == 1
+    stream.close()
+    assert _eventually(lambda: threading.active_count() <= threads, time.monotonic() + KEEPALIVE)
+
+
+def test_connections_beyond_the_limit_are_closed_at_once(served):
+    """A flood of clients gets at most MAX_CONNECTIONS threads; the others are hung up on, and once
+    the flood has gone the server answers again."""
+    server, _ = served
+    port = server.server_address[1]
+    threads = threading.active_count()
+    extra = 20
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(MAX_CONNECTIONS + extra)]
+    deadline = time.monotonic() + IDLE_TIMEOUT * 6
+    most, closed = threads, 0
+    while closed < extra and time.monotonic() < deadline:     # those beyond the limit, then the idle ones
+        most = max(most, threading.active_count())
+        closed = len(select.select(clients, [], [], 0.05)[0])
+    assert closed >= extra, closed
+    assert most <= threads + MAX_CONNECTIONS, most
+    assert all(_hung_up(client, deadline) for client in clients)
+    for client in clients:
+        client.close()
+    assert _eventually(lambda: threading.active_count() <= threads, deadline)
+    assert _get(port, "/")[0] == 200
 
 
 def test_the_editors_loop(tmp_path):

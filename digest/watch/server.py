@@ -8,8 +8,10 @@ plain or percent-encoded, or one that leads out through a link, is answered 404.
 import json
 import mimetypes
 import os
+import selectors
 import socket
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
@@ -18,6 +20,10 @@ from urllib.parse import unquote, urlsplit
 
 EVENTS = "/__digest__/events"
 KEEPALIVE = 15          # seconds between comments on an idle event stream
+IDLE_TIMEOUT = 5        # seconds a client may stall: before its request is in, or while not reading ours
+GONE_CHECK = 1          # seconds between looks at whether an event stream's client has hung up
+MAX_CONNECTIONS = 100   # connections served at once, a thread each; more are closed unanswered
+SEND_PIECE = 64 * 1024  # bytes per write, so the timeout bounds a stalled client, not a long download
 _SCRIPT = files(__package__).joinpath("live.js").read_text(encoding="utf-8")
 
 
@@ -94,16 +100,35 @@ def inject(page: bytes, build: int) -> bytes:
 
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = MAX_CONNECTIONS    # the default 5 leaves a burst of connects waiting on retries
 
     def __init__(self, address, root: Path, base_path: str, broadcaster: Broadcaster):
         self.root, self.base_path, self.broadcaster = root, base_path, broadcaster
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, _Handler)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)      # a flood of clients must not start a thread each
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "digest-preview"
+    timeout = IDLE_TIMEOUT      # the socket's: an idle or stalled client lets its thread go
 
     def log_message(self, format, *args):       # noqa: A002 - the base class's name
         pass                                    # the terminal is for build messages
@@ -148,24 +173,37 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if not head:
-            self.wfile.write(data)
+            self._send(data)
+
+    def _send(self, data: bytes):
+        # One write of a whole file would have to finish within the timeout (sendall's rule).
+        view = memoryview(data)
+        for start in range(0, len(view), SEND_PIECE):
+            self.wfile.write(view[start:start + SEND_PIECE])
 
     def _events(self):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = -1
+        broadcaster, seen, sent = self.server.broadcaster, -1, time.monotonic()
         try:
-            while not self.server.broadcaster.closed:
-                news = self.server.broadcaster.next(seen, KEEPALIVE)
-                if news is None:
-                    message = b": still here\n\n"
-                else:
-                    seen, state = news
-                    message = f"event: state\ndata: {state}\n\n".encode("utf-8")
-                self.wfile.write(message)
-                self.wfile.flush()
+            with selectors.DefaultSelector() as hangup:
+                # The client sends nothing after its request, so a readable socket means it hung up.
+                hangup.register(self.connection, selectors.EVENT_READ)
+                while not broadcaster.closed:
+                    news = broadcaster.next(seen, GONE_CHECK)
+                    if news is not None:
+                        seen, state = news
+                        message = f"event: state\ndata: {state}\n\n".encode("utf-8")
+                    elif hangup.select(0):
+                        return
+                    elif time.monotonic() - sent >= KEEPALIVE:
+                        message = b": still here\n\n"
+                    else:
+                        continue
+                    self._send(message)
+                    sent = time.monotonic()
         except (BrokenPipeError, ConnectionResetError):
             pass
 
