@@ -2,18 +2,21 @@
 overlay's message, what starts a rebuild and what does not, and a clean stop."""
 import http.client
 import json
+import logging
 import os
 import random
 import re
 import select
 import shutil
 import socket
+import struct
 import threading
 import time
 
 import pytest
 
 from conftest import ROOT, snapshot
+from digest.watch import server as server_module
 from digest.watch.server import EVENTS, IDLE_TIMEOUT, KEEPALIVE, MAX_CONNECTIONS, Broadcaster, start_server
 from watch_helpers import Watcher, clean_build_of, differences, entry_text, make_site, save_atomically
 
@@ -171,6 +174,40 @@ def test_connections_beyond_the_limit_are_closed_at_once(served):
         client.close()
     assert _eventually(lambda: threading.active_count() <= threads, deadline)
     assert _get(port, "/")[0] == 200
+
+
+def test_a_client_that_hangs_up_is_not_an_error(served, capsys, caplog):
+    """Whenever it hangs up (before its request, half-way through it, half-way through a large answer,
+    on the event stream) and however (a reset), nothing is printed."""
+    server, out = served
+    (out / "large.bin").write_bytes(b"x" * 16_000_000)         # more than the sockets' buffers hold
+    port = server.server_address[1]
+    threads = threading.active_count()
+    for request in (b"", b"GET /large.bin HT", b"GET /large.bin HTTP/1.0\r\n\r\n", f"GET {EVENTS} HTTP/1.0\r\n\r\n".encode()):
+        client = socket.create_connection(("127.0.0.1", port), timeout=10)
+        client.sendall(request)
+        if request.endswith(b"\r\n\r\n"):
+            client.recv(1)                                      # the answer has begun
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()                                          # with a reset, not a goodbye
+    assert _eventually(lambda: threading.active_count() <= threads, time.monotonic() + IDLE_TIMEOUT * 6)
+    assert capsys.readouterr().err == ""
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
+
+
+def test_a_fault_of_the_server_is_told_once_in_one_line(served, monkeypatch, capsys, caplog):
+    server, _ = served
+
+    def broken(*args):
+        raise ValueError("resolve is broken")
+
+    monkeypatch.setattr(server_module, "resolve", broken)
+    for _ in range(3):
+        with pytest.raises(http.client.RemoteDisconnected):
+            _get(server.server_address[1], "/")
+    told = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert told == ["preview server: ValueError: resolve is broken"]
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_the_editors_loop(tmp_path):

@@ -6,10 +6,12 @@ output/ never hold it. Only files inside output/ are ever sent: a path with a `.
 plain or percent-encoded, or one that leads out through a link, is answered 404.
 """
 import json
+import logging
 import mimetypes
 import os
 import selectors
 import socket
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -25,6 +27,8 @@ GONE_CHECK = 1          # seconds between looks at whether an event stream's cli
 MAX_CONNECTIONS = 100   # connections served at once, a thread each; more are closed unanswered
 SEND_PIECE = 64 * 1024  # bytes per write, so the timeout bounds a stalled client, not a long download
 _SCRIPT = files(__package__).joinpath("live.js").read_text(encoding="utf-8")
+
+log = logging.getLogger("digest")
 
 
 class Broadcaster:
@@ -106,7 +110,17 @@ class PreviewServer(ThreadingHTTPServer):
         self.root, self.base_path, self.broadcaster = root, base_path, broadcaster
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.errors_told: set[str] = set()
         super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return          # the client hung up or stalled: nothing went wrong here
+        message = f"preview server: {type(error).__name__}: {error}"
+        if message not in self.errors_told:     # one line, once: not a traceback on every request
+            self.errors_told.add(message)
+            log.error("%s", message)
 
     def process_request(self, request, client_address):
         if not self.slots.acquire(blocking=False):
@@ -187,25 +201,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         broadcaster, seen, sent = self.server.broadcaster, -1, time.monotonic()
-        try:
-            with selectors.DefaultSelector() as hangup:
-                # The client sends nothing after its request, so a readable socket means it hung up.
-                hangup.register(self.connection, selectors.EVENT_READ)
-                while not broadcaster.closed:
-                    news = broadcaster.next(seen, GONE_CHECK)
-                    if news is not None:
-                        seen, state = news
-                        message = f"event: state\ndata: {state}\n\n".encode("utf-8")
-                    elif hangup.select(0):
-                        return
-                    elif time.monotonic() - sent >= KEEPALIVE:
-                        message = b": still here\n\n"
-                    else:
-                        continue
-                    self._send(message)
-                    sent = time.monotonic()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        with selectors.DefaultSelector() as hangup:
+            # The client sends nothing after its request, so a readable socket means it hung up.
+            hangup.register(self.connection, selectors.EVENT_READ)
+            while not broadcaster.closed:
+                news = broadcaster.next(seen, GONE_CHECK)
+                if news is not None:
+                    seen, state = news
+                    message = f"event: state\ndata: {state}\n\n".encode("utf-8")
+                elif hangup.select(0):
+                    return
+                elif time.monotonic() - sent >= KEEPALIVE:
+                    message = b": still here\n\n"
+                else:
+                    continue
+                self._send(message)
+                sent = time.monotonic()
 
 
 def start_server(bind: str, port: int, root: Path, base_path: str, broadcaster: Broadcaster) -> PreviewServer:
