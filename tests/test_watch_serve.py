@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, snapshot
 from digest.watch import server as server_module
-from digest.watch.server import EVENTS, IDLE_TIMEOUT, KEEPALIVE, MAX_CONNECTIONS, Broadcaster, start_server
+from digest.watch.server import EVENTS, IDLE_TIMEOUT, KEEPALIVE, MAX_CONNECTIONS, Broadcaster, Hosts, start_server
 from watch_helpers import Watcher, clean_build_of, differences, entry_text, make_site, save_atomically
 
 SECRET = "top secret, outside output/"
@@ -183,7 +183,8 @@ def test_a_client_that_hangs_up_is_not_an_error(served, capsys, caplog):
     (out / "large.bin").write_bytes(b"x" * 16_000_000)         # more than the sockets' buffers hold
     port = server.server_address[1]
     threads = threading.active_count()
-    for request in (b"", b"GET /large.bin HT", b"GET /large.bin HTTP/1.0\r\n\r\n", f"GET {EVENTS} HTTP/1.0\r\n\r\n".encode()):
+    requests = (b"", b"GET /large.bin HT", b"GET /large.bin HTTP/1.0\r\n\r\n", f"GET {EVENTS} HTTP/1.0\r\n\r\n".encode())
+    for request in requests:
         client = socket.create_connection(("127.0.0.1", port), timeout=10)
         client.sendall(request)
         if request.endswith(b"\r\n\r\n"):
@@ -208,6 +209,57 @@ def test_a_fault_of_the_server_is_told_once_in_one_line(served, monkeypatch, cap
     told = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
     assert told == ["preview server: ValueError: resolve is broken"]
     assert "Traceback" not in capsys.readouterr().err
+
+
+def _get_as(port: int, path: str, host: str | None, method: str = "GET"):
+    """A request to 127.0.0.1 that says it is for `host` (None: no Host header, as in HTTP/1.0)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if host is not None:
+        conn.putheader("Host", host)
+    conn.endheaders()
+    response = conn.getresponse()
+    return response.status, response.getheader("Content-Type"), response.read()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "localhost.evil.example:{port}",
+                                  "127.0.0.1.evil.example:{port}", "127.0.0.1:{other}", "localhost:{other}",
+                                  "127.0.0.1", "127.0.0.2:{port}", "192.168.1.20:{port}", "[::2]:{port}",
+                                  "[127.0.0.1]:{port}", "127.0.0.1:{port}@evil.example", ""])
+def test_a_request_for_another_host_is_refused(served, host):
+    """DNS rebinding: a page whose name was pointed at 127.0.0.1 sends its own name as Host."""
+    server, _ = served
+    port = server.server_address[1]
+    host = host.format(port=port, other=port + 1 if port < 65535 else port - 1)
+    for path in ("/", "/archive/", EVENTS):
+        status, kind, body = _get_as(port, path, host)
+        assert (status, kind) == (421, "text/plain; charset=utf-8"), (host, path)
+        assert b"Misdirected request" in body and len(body) < 200 and b"Home" not in body
+    assert _get_as(port, "/", host, method="HEAD")[0] == 421
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "[::1]:{port}", None])
+def test_a_request_for_this_server_is_answered(served, host):
+    server, _ = served
+    port = server.server_address[1]
+    status, _, body = _get_as(port, "/", host and host.format(port=port))
+    assert status == 200 and b"<h1>Home</h1>" in body
+
+
+@pytest.mark.parametrize("bind, port, host, answered", [
+    ("127.0.0.1", 80, "127.0.0.1", True), ("127.0.0.1", 80, "localhost:80", True),
+    ("127.0.0.1", 8000, "localhost", False),
+    ("192.168.1.5", 8000, "192.168.1.5:8000", True), ("192.168.1.5", 8000, "192.168.1.6:8000", False),
+    ("::1", 8000, "[::1]:8000", True), ("::1", 8000, "::1:8000", False),
+    ("mybox.lan", 8000, "MyBox.lan:8000", True), ("mybox.lan", 8000, "other.lan:8000", False),
+    # Bound to every address: any IP literal, this machine's own name, never another name.
+    ("0.0.0.0", 8000, "192.168.1.20:8000", True), ("0.0.0.0", 8000, "[fe80::1]:8000", True),
+    ("::", 8000, "10.0.0.7:8000", True), ("0.0.0.0", 8000, f"{socket.gethostname()}:8000", True),
+    ("0.0.0.0", 8000, f"{socket.gethostname()}.local:8000", True), ("0.0.0.0", 8000, "localhost:8000", True),
+    ("0.0.0.0", 8000, "evil.example:8000", False), ("0.0.0.0", 8000, "192.168.1.20:8001", False),
+])
+def test_which_host_names_each_address_answers(bind, port, host, answered):
+    assert Hosts(bind, port).allow(host) is answered
 
 
 def test_the_editors_loop(tmp_path):

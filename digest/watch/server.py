@@ -3,12 +3,15 @@
 HTML pages it sends get a small script (live.js) that listens to /__digest__/events (server-sent
 events) to reload when a build finishes and to show a build error over the page; the files in
 output/ never hold it. Only files inside output/ are ever sent: a path with a `..` or `.` segment,
-plain or percent-encoded, or one that leads out through a link, is answered 404.
+plain or percent-encoded, or one that leads out through a link, is answered 404. Only requests for
+this server's own address or name are answered (see Hosts), and no idle client holds a thread.
 """
+import ipaddress
 import json
 import logging
 import mimetypes
 import os
+import re
 import selectors
 import socket
 import sys
@@ -102,6 +105,43 @@ def inject(page: bytes, build: int) -> bytes:
     return page[:at] + tag + page[at:] if at >= 0 else page + tag
 
 
+ANY_ADDRESS = ("", "0.0.0.0", "::")
+_HOST = re.compile(r"(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9._-]+))(?::(?P<port>[0-9]{1,5}))?")
+
+
+class Hosts:
+    """The Host headers the server answers: 127.0.0.1, localhost, [::1] or the --bind address, at
+    its port (which may be left out when it is 80).
+
+    A page whose DNS name an attacker points at this machine (DNS rebinding) still sends that name,
+    and is refused. A name is never looked up: resolving to one of our addresses is exactly what the
+    attack arranges. Bound to every address (to be seen from the LAN), the server also answers any
+    IP literal (no DNS in it, nothing to rebind) and this machine's own name."""
+
+    def __init__(self, bind: str, port: int):
+        self.port = port
+        self.anywhere = bind in ANY_ADDRESS
+        self.addresses = {ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")}
+        self.names = {"localhost"}
+        try:
+            self.addresses.add(ipaddress.ip_address(bind))
+        except ValueError:
+            self.names.add(bind.lower())
+        if self.anywhere:
+            machine = socket.gethostname().lower()
+            self.names |= {machine, machine + ".local"}
+
+    def allow(self, host: str) -> bool:
+        match = _HOST.fullmatch(host)
+        if not match or int(match["port"] or 80) != self.port:
+            return False
+        try:
+            address = ipaddress.IPv6Address(match["ipv6"]) if match["ipv6"] else ipaddress.IPv4Address(match["name"])
+        except ValueError:
+            return match["name"] is not None and match["name"].lower() in self.names
+        return self.anywhere or address in self.addresses
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = MAX_CONNECTIONS    # the default 5 leaves a burst of connects waiting on retries
@@ -112,6 +152,7 @@ class PreviewServer(ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.errors_told: set[str] = set()
         super().__init__(address, _Handler)
+        self.hosts = Hosts(address[0], self.server_address[1])
 
     def handle_error(self, request, client_address):
         error = sys.exc_info()[1]
@@ -148,13 +189,33 @@ class _Handler(BaseHTTPRequestHandler):
         pass                                    # the terminal is for build messages
 
     def do_HEAD(self):
-        self._respond(head=True)
+        if self._host_allowed():
+            self._respond(head=True)
 
     def do_GET(self):
+        if not self._host_allowed():
+            return
         if urlsplit(self.path).path == EVENTS:
             self._events()
         else:
             self._respond(head=False)
+
+    def _host_allowed(self) -> bool:
+        """True for a Host of ours; otherwise answers 421. A request without one (HTTP/1.0) is let in."""
+        hosts = self.headers.get_all("Host", [])
+        if not hosts or (len(hosts) == 1 and self.server.hosts.allow(hosts[0].strip())):
+            return True
+        bind, port = self.server.server_address[:2]
+        own = "127.0.0.1" if bind in ANY_ADDRESS else f"[{bind}]" if ":" in bind else bind
+        body = (f"Misdirected request: this preview server answers only to its own address, such as "
+                f"http://{own}:{port}/, not to other host names.\n").encode("utf-8")
+        self.send_response(HTTPStatus.MISDIRECTED_REQUEST)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self._send(body)
+        return False
 
     def _respond(self, head: bool):
         server = self.server
