@@ -1,17 +1,23 @@
 """`python build.py --watch` as editors run it: the preview server, the reload signal, the error
 overlay's message, what starts a rebuild and what does not, and a clean stop."""
 import http.client
+import json
+import logging
 import os
 import random
 import re
+import select
 import shutil
 import socket
+import struct
+import threading
 import time
 
 import pytest
 
 from conftest import ROOT, snapshot
-from digest.watch.server import Broadcaster, start_server
+from digest.watch import server as server_module
+from digest.watch.server import EVENTS, IDLE_TIMEOUT, KEEPALIVE, MAX_CONNECTIONS, Broadcaster, Hosts, start_server
 from watch_helpers import Watcher, clean_build_of, differences, entry_text, make_site, save_atomically
 
 SECRET = "top secret, outside output/"
@@ -30,6 +36,7 @@ def served(tmp_path):
     os.symlink(tmp_path / "site" / "site.yaml", out / "linked.txt")
     server = start_server("127.0.0.1", 0, out, "/", Broadcaster())
     yield server, out
+    server.broadcaster.close()
     server.shutdown()
     server.server_close()
 
@@ -82,6 +89,177 @@ def test_a_site_under_a_sub_path_is_served_there(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _eventually(condition, deadline: float) -> bool:
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _hung_up(client: socket.socket, deadline: float) -> bool:
+    """Whether the server closes this connection (which never gets an answer) before the deadline."""
+    client.settimeout(max(0.1, deadline - time.monotonic()))
+    try:
+        return client.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def _event_stream(port: int):
+    """The response of a GET of the event stream; closing it hangs up (it holds the socket)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", EVENTS)
+    return conn.getresponse()
+
+
+def _next_state(stream) -> dict:
+    for line in stream:
+        if line.startswith(b"data: "):
+            return json.loads(line[6:])
+    raise AssertionError("the event stream ended")
+
+
+def test_idle_connections_are_closed_and_the_event_stream_stays_open(served):
+    """Clients that connect and say nothing, or only half a request, are hung up on after the idle
+    timeout and their threads end; the event stream, quiet for longer than that, still works."""
+    server, _ = served
+    port = server.server_address[1]
+    threads = threading.active_count()
+    stream = _event_stream(port)
+    try:
+        assert _next_state(stream)["build"] == 1
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(50)]
+        idle[0].sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")     # and never the blank line
+        deadline = time.monotonic() + IDLE_TIMEOUT * 6
+        assert all(_hung_up(client, deadline) for client in idle)
+        assert _eventually(lambda: threading.active_count() <= threads + 1, deadline)  # + the stream's
+        server.broadcaster.built(changed=True)
+        assert _next_state(stream)["build"] == 2
+    finally:
+        stream.close()
+
+
+def test_an_event_stream_ends_when_its_client_hangs_up(served):
+    """Within a few checks, not at the next keep-alive comment nor the one after it that would fail."""
+    server, _ = served
+    threads = threading.active_count()
+    stream = _event_stream(server.server_address[1])
+    assert _next_state(stream)["build"] == 1
+    stream.close()
+    assert _eventually(lambda: threading.active_count() <= threads, time.monotonic() + KEEPALIVE)
+
+
+def test_connections_beyond_the_limit_are_closed_at_once(served):
+    """A flood of clients gets at most MAX_CONNECTIONS threads; the others are hung up on, and once
+    the flood has gone the server answers again."""
+    server, _ = served
+    port = server.server_address[1]
+    threads = threading.active_count()
+    extra = 20
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(MAX_CONNECTIONS + extra)]
+    deadline = time.monotonic() + IDLE_TIMEOUT * 6
+    most, closed = threads, 0
+    while closed < extra and time.monotonic() < deadline:     # those beyond the limit, then the idle ones
+        most = max(most, threading.active_count())
+        closed = len(select.select(clients, [], [], 0.05)[0])
+    assert closed >= extra, closed
+    assert most <= threads + MAX_CONNECTIONS, most
+    assert all(_hung_up(client, deadline) for client in clients)
+    for client in clients:
+        client.close()
+    assert _eventually(lambda: threading.active_count() <= threads, deadline)
+    assert _get(port, "/")[0] == 200
+
+
+def test_a_client_that_hangs_up_is_not_an_error(served, capsys, caplog):
+    """Whenever it hangs up (before its request, half-way through it, half-way through a large answer,
+    on the event stream) and however (a reset), nothing is printed."""
+    server, out = served
+    (out / "large.bin").write_bytes(b"x" * 16_000_000)         # more than the sockets' buffers hold
+    port = server.server_address[1]
+    threads = threading.active_count()
+    requests = (b"", b"GET /large.bin HT", b"GET /large.bin HTTP/1.0\r\n\r\n", f"GET {EVENTS} HTTP/1.0\r\n\r\n".encode())
+    for request in requests:
+        client = socket.create_connection(("127.0.0.1", port), timeout=10)
+        client.sendall(request)
+        if request.endswith(b"\r\n\r\n"):
+            client.recv(1)                                      # the answer has begun
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()                                          # with a reset, not a goodbye
+    assert _eventually(lambda: threading.active_count() <= threads, time.monotonic() + IDLE_TIMEOUT * 6)
+    assert capsys.readouterr().err == ""
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
+
+
+def test_a_fault_of_the_server_is_told_once_in_one_line(served, monkeypatch, capsys, caplog):
+    server, _ = served
+
+    def broken(*args):
+        raise ValueError("resolve is broken")
+
+    monkeypatch.setattr(server_module, "resolve", broken)
+    for _ in range(3):
+        with pytest.raises(http.client.RemoteDisconnected):
+            _get(server.server_address[1], "/")
+    told = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert told == ["preview server: ValueError: resolve is broken"]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def _get_as(port: int, path: str, host: str | None, method: str = "GET"):
+    """A request to 127.0.0.1 that says it is for `host` (None: no Host header, as in HTTP/1.0)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if host is not None:
+        conn.putheader("Host", host)
+    conn.endheaders()
+    response = conn.getresponse()
+    return response.status, response.getheader("Content-Type"), response.read()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "localhost.evil.example:{port}",
+                                  "127.0.0.1.evil.example:{port}", "127.0.0.1:{other}", "localhost:{other}",
+                                  "127.0.0.1", "127.0.0.2:{port}", "192.168.1.20:{port}", "[::2]:{port}",
+                                  "[127.0.0.1]:{port}", "127.0.0.1:{port}@evil.example", ""])
+def test_a_request_for_another_host_is_refused(served, host):
+    """DNS rebinding: a page whose name was pointed at 127.0.0.1 sends its own name as Host."""
+    server, _ = served
+    port = server.server_address[1]
+    host = host.format(port=port, other=port + 1 if port < 65535 else port - 1)
+    for path in ("/", "/archive/", EVENTS):
+        status, kind, body = _get_as(port, path, host)
+        assert (status, kind) == (421, "text/plain; charset=utf-8"), (host, path)
+        assert b"Misdirected request" in body and len(body) < 200 and b"Home" not in body
+    assert _get_as(port, "/", host, method="HEAD")[0] == 421
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "[::1]:{port}", None])
+def test_a_request_for_this_server_is_answered(served, host):
+    server, _ = served
+    port = server.server_address[1]
+    status, _, body = _get_as(port, "/", host and host.format(port=port))
+    assert status == 200 and b"<h1>Home</h1>" in body
+
+
+@pytest.mark.parametrize("bind, port, host, answered", [
+    ("127.0.0.1", 80, "127.0.0.1", True), ("127.0.0.1", 80, "localhost:80", True),
+    ("127.0.0.1", 8000, "localhost", False),
+    ("192.168.1.5", 8000, "192.168.1.5:8000", True), ("192.168.1.5", 8000, "192.168.1.6:8000", False),
+    ("::1", 8000, "[::1]:8000", True), ("::1", 8000, "::1:8000", False),
+    ("mybox.lan", 8000, "MyBox.lan:8000", True), ("mybox.lan", 8000, "other.lan:8000", False),
+    # Bound to every address: any IP literal, this machine's own name, never another name.
+    ("0.0.0.0", 8000, "192.168.1.20:8000", True), ("0.0.0.0", 8000, "[fe80::1]:8000", True),
+    ("::", 8000, "10.0.0.7:8000", True), ("0.0.0.0", 8000, f"{socket.gethostname()}:8000", True),
+    ("0.0.0.0", 8000, f"{socket.gethostname()}.local:8000", True), ("0.0.0.0", 8000, "localhost:8000", True),
+    ("0.0.0.0", 8000, "evil.example:8000", False), ("0.0.0.0", 8000, "192.168.1.20:8001", False),
+])
+def test_which_host_names_each_address_answers(bind, port, host, answered):
+    assert Hosts(bind, port).allow(host) is answered
 
 
 def test_the_editors_loop(tmp_path):
