@@ -1,6 +1,17 @@
 """Writing files safely; a module of its own so the up-to-date check can use it without the rest."""
+import errno
 import os
 from pathlib import Path
+
+_ADVICE = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space (the disk quota is full)",
+           errno.EROFS: "make it writable", errno.EACCES: "make it writable (check its permissions)",
+           errno.EPERM: "check its permissions", errno.ENOENT: "check that it exists"}
+
+
+def os_error(err: OSError) -> str:
+    """An OSError as one line for people: the path, what went wrong, what to do."""
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{err.strerror or err}; {_ADVICE.get(err.errno, 'check the folder')}, then build again"
 
 
 def write_atomic(path: Path, data: bytes, make_parent: bool = True):

@@ -1,5 +1,6 @@
 """Watch mode's rebuilds: after any sequence of edits, output/ is byte-identical to a clean build of
 the same input, while only the pages whose inputs changed are rendered again."""
+import logging
 import os
 import random
 import re
@@ -9,8 +10,7 @@ import pytest
 
 from conftest import snapshot
 from digest.config import load
-from digest.render.live import EntryErrors, LiveSite
-from digest.render.site import BuildError
+from digest.render.engine import BuildError, Engine, EntryErrors
 from watch_helpers import THEMES, clean_build_of, differences, entry_text, make_site
 
 
@@ -109,10 +109,10 @@ def edit_stylesheet(site, rng, n):
 
 
 def built_site(tmp_path, seed: int, **options):
-    """(random numbers, site folder, LiveSite) after the first build."""
+    """(random numbers, site folder, its --watch build engine) after the first build."""
     rng = random.Random(seed)
     site = make_site(tmp_path, rng, **options)
-    live = LiveSite(load(site / "site.yaml"))
+    live = Engine(load(site / "site.yaml"), logging.getLogger("digest"), watch=True)
     live.build()
     return rng, site, live
 

@@ -1,211 +1,338 @@
-"""Writing output/ safely.
+"""Writing output/: a whole site at a time, never half of one.
 
-Every file of a build is rendered first; only when all of them rendered is output/ touched. Then a
-file is written only when its bytes differ from what is there (by temporary file and rename, so a
-reader never sees half a file), and files an earlier build wrote that this build no longer makes
-are removed. A build that fails therefore leaves the previous output/ exactly as it was.
+Beside output/ lies its twin, `.output.spare/` (hidden, on the same disk), which holds the site of
+the build before. A build writes its files into the twin, never into output/, and then exchanges
+the two folders in one step (Linux's renameat2 with RENAME_EXCHANGE): a reader, a web server or a
+kill sees the previous site or the new one, never a mix, and a build that fails (a template error,
+a full disk, a read-only folder, a kill) leaves output/ exactly as it was.
 
-A first build, with no output/ yet, writes into a folder beside it that is renamed to output/ once
-everything is in: its pages can then be written by the workers as they are rendered, and still no
-one ever sees half a site.
+The twin is brought up to date cheaply: the hash of every file of both folders is known (kept in
+.digest-cache/ between builds), so only files whose bytes differ from what the twin holds are
+written, and a file the new site shares with output/ is hard-linked across rather than copied.
+Files are replaced whole (written under a temporary name in the twin, then renamed), because a
+twin's file may be the same file as one of output/'s. A twin whose contents are not known for
+sure (a build stopped while writing it) is emptied and written afresh.
 
-A file that already lies finished on the same disk (the search index, made by Pagefind in the
-cache folder) is put in output/ as a hard link rather than copied: making a file costs far more
-than linking one here, and no one writes either file in place (both are only ever replaced).
+What the user put in output/ themselves at its top level (a `.git` folder, a `CNAME` file) moves
+across with every exchange. Where output/ cannot be exchanged (a mount point), files are replaced
+one by one in place, with a warning.
 """
+import ctypes
+import errno
 import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..files import write_atomic
 
-MANIFEST = "output-manifest.json"     # in the cache folder, never in output/
-IO_THREADS = 8
+STATE = "output-trees.json"         # in the cache folder: the files (and hashes) of output/ and its twin
+OLD_MANIFEST = "output-manifest.json"  # what builds before the twin kept (the file names of output/)
+
+
+class Missing(Exception):
+    """Files the build meant to keep from output/ are not there: they must be made again."""
+
+    def __init__(self, rels: list[str]):
+        super().__init__(f"{len(rels)} files of the last build are missing from output/, e.g. {rels[0]}")
+        self.rels = rels
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Output:
-    def __init__(self, root: Path, cache_dir: Path):
-        self.root = root
-        self.manifest_path = cache_dir / MANIFEST
-        self.files: dict[str, bytes | Path | None] = {}
-        self.staging: Path | None = None
+    def __init__(self, root: Path, cache_dir: Path, persist: bool = True):
+        """`persist`: keep what is known of the folders in the cache after every build (a plain
+        build); --watch keeps it in memory and writes it when it stops (save())."""
+        root = Path(root)
+        self.root = root.resolve() if root.is_symlink() else root     # a link to the web root: its target
+        self.spare = self.root.parent / f".{self.root.name}.spare"
+        self.state_path = Path(cache_dir) / STATE
+        self.old_manifest = Path(cache_dir) / OLD_MANIFEST
+        self.persist = persist
+        self.trees = self._load()           # folder's inode → {file: hash}
+        if not persist:                     # known only in memory from now on (save() at the end)
+            write_atomic(self.state_path, b'{"trees": {}}')
+        self.in_place = False
+        self.have: dict[str, str] | None = {}   # what the folder being written holds (None: unknown)
+        self.base: dict[str, str] = {}          # what output/ holds, where known
+        self.new: dict[str, str] = {}           # what it holds after this build's writes
+        self.target = self.spare
+        self.warnings: list[str] = []
 
-    def stage(self) -> Path | None:
-        """For a first build (no output/ yet): the folder to write into, renamed to output/ by
-        commit(). None when output/ exists: then each file is compared and replaced on its own."""
-        if self.root.exists():
-            return None
-        for stale in self.root.parent.glob(f".{self.root.name}.new-*"):    # left by a build killed half-way
-            shutil.rmtree(stale, ignore_errors=True)
-        self.staging = self.root.parent / f".{self.root.name}.new-{os.getpid()}"
-        self.staging.mkdir(parents=True)
-        return self.staging
+    # -- what is known --------------------------------------------------------------------------
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        try:
+            trees = json.loads(self.state_path.read_text(encoding="utf-8"))["trees"]
+            return {str(k): dict(v) for k, v in trees.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def save(self):
+        known = {key: files for key, files in self.trees.items() if key in (_inode(self.root), _inode(self.spare))}
+        write_atomic(self.state_path, json.dumps({"trees": known}, sort_keys=True).encode("utf-8"))
+
+    def live(self) -> dict[str, str] | None:
+        """output/'s files and their hashes, None when they are not known."""
+        return self.trees.get(_inode(self.root))
+
+    # -- a build --------------------------------------------------------------------------------
+
+    def begin(self):
+        """Make the twin ready to take the next site, before anything is written into it. Takes up
+        what a build stopped half-way left behind."""
+        self.new, self.warnings = {}, []
+        self._recover()
+        self.in_place = self.root.exists() and os.path.ismount(self.root)
+        if self.in_place:
+            self.target, self.have = self.root, self.live()
+            self.warnings.append(f"{self.root} is a mount point: it is updated file by file, not all at once "
+                                 "(a build stopped half-way leaves a mix until the next one). Mount the folder "
+                                 "above it instead, or build elsewhere and copy.")
+            return
+        self.target = self.spare
+        have = self.trees.get(_inode(self.spare)) if self.spare.is_dir() else None
+        if have is None:                    # unknown or half-written: afresh
+            shutil.rmtree(self.spare, ignore_errors=True)
+            self.spare.mkdir(parents=True)
+            have = {}
+        self.have = dict(have)
+        self.base = self.live() or {}
+        # Until this build is done, what the twin holds is not known for sure.
+        self.trees.pop(_inode(self.spare), None)
+        if self.persist:
+            self.save()
+
+    def put(self, rel: str, data: bytes) -> str:
+        """Write a file of the new site (where the folder does not hold these bytes already); its
+        hash. Safe in forked workers: they only read what is known."""
+        h = digest(data)
+        path = os.path.join(self.target, rel)
+        if self.have is None:               # unknown (in place, first time): compare on disk
+            try:
+                with open(path, "rb") as f:
+                    if f.read() == data:
+                        return h
+            except OSError:
+                pass
+        elif self.have.get(rel) == h:
+            return h
+        if not self.in_place and self.base.get(rel) == h:
+            _link_or_copy(os.path.join(self.root, rel), path)    # output/ has these bytes: share its file
+        else:
+            _replace(path, data)
+        return h
+
+    def took(self, rel: str, h: str):
+        """A file put (by this process or a worker) is part of the new site."""
+        self.new[rel] = h
+
+    def link(self, rel: str, source: Path):
+        """A finished file of the cache (the search index) goes in the new site as it is: linked
+        where the disk allows."""
+        with open(source, "rb") as f:
+            h = digest(f.read())
+        if self.have is None or self.have.get(rel) != h:
+            same = not self.in_place and self.base.get(rel) == h
+            _link_or_copy(self.root / rel if same else source, os.path.join(self.target, rel))
+        self.new[rel] = h
+
+    def commit(self, keep: set[str] | None = None) -> tuple[int, int, int]:
+        """Put the new site in place: the files taken this build, and those of `keep` that this
+        build did not write (unchanged since the last: output/ has them). (written, unchanged,
+        removed), counted against the previous output/."""
+        live = self.live()
+        missing = []
+        for rel in (keep or set()) - self.new.keys():
+            h = (live or {}).get(rel)
+            try:
+                if h is None:
+                    raise FileNotFoundError(rel)
+                if self.have is None or self.have.get(rel) != h:
+                    _link_or_copy(self.root / rel, os.path.join(self.target, rel))
+            except FileNotFoundError:
+                missing.append(rel)
+            self.new[rel] = h
+        if missing:             # gone from output/ (by hand?): the caller must make them again
+            raise Missing(missing)
+        if self.have is None:               # in place, not known: what an earlier build listed
+            gone = [rel for rel in self._previous_names() if rel not in self.new]
+        else:
+            gone = [rel for rel in self.have if rel not in self.new]
+        _remove(Path(self.target), gone)
+        before = live if live is not None else dict.fromkeys(self._previous_names(), "")
+        written = sum(1 for rel, h in self.new.items() if before.get(rel) != h)
+        removed = sum(1 for rel in before if rel not in self.new)
+        total = len(self.new)
+        if self.in_place:
+            self.trees[_inode(self.root)] = self.new
+        else:
+            self.trees[_inode(self.spare)] = self.new
+            if self.persist:
+                self.save()             # before the exchange: whichever way a kill falls, it is true
+            foreign = self._foreign()
+            if foreign:                 # noted first: a kill just after the exchange gives them back
+                write_atomic(self._pending, json.dumps(foreign).encode("utf-8"))
+            _exchange(self.spare, self.root)
+            self._give_back_foreign()
+        if self.persist:
+            self.save()
+        self.have, self.new = None, {}
+        return written, total - written, removed
 
     def discard(self):
-        """The build failed: drop what a first build wrote (output/ itself was never touched)."""
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging = None
+        """The build failed: output/ was never touched, and what the twin got of the new site goes
+        (it is made again, cheaply, from output/ next time)."""
+        if not self.in_place:
+            shutil.rmtree(self.spare, ignore_errors=True)
+        self.have, self.new = None, {}
 
-    def add(self, rel: str, data: bytes):
-        self.files[rel] = data
+    def files(self) -> set[str]:
+        return set(self.live() or ())
 
-    def add_written(self, rel: str):
-        """A file already written into the staging folder (by write_new)."""
-        self.files[rel] = None
+    # -- leftovers and the user's own files --------------------------------------------------------
 
-    def add_file(self, rel: str, source: Path):
-        """This finished file goes in output/ as it is (linked where the disk allows)."""
-        self.files[rel] = source
+    def _recover(self):
+        """What a build stopped half-way left beside output/: the user's files still in the twin,
+        an exchange half done (where the system has no one-step exchange), or the staging folders
+        of earlier versions of the build."""
+        old = self.root.parent / f".{self.root.name}.old"
+        if old.is_dir():
+            if not self.root.exists():
+                os.rename(old, self.root)           # killed between the two renames: the previous site back
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        self._give_back_foreign()
+        for stale in self.root.parent.glob(f".{self.root.name}.new-*"):
+            shutil.rmtree(stale, ignore_errors=True)
 
-    def _previous(self) -> list[str]:
+    @property
+    def _pending(self) -> Path:
+        return self.state_path.with_name("output-foreign.json")
+
+    def _previous_names(self) -> list[str]:
+        """output/'s files as an earlier version of the build listed them (no hashes)."""
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))["files"]
+            return list(json.loads(self.old_manifest.read_text(encoding="utf-8"))["files"])
         except (OSError, ValueError, KeyError, TypeError):
             return []
 
-    def _sync(self, rels: list[str]) -> list[str]:
-        """Bring these files up to date on disk; the ones that had to be written."""
-        root = self.staging or self.root
-        return [rel for rel in rels
-                if self.files[rel] is None or _place(os.path.join(root, rel), self.files[rel])]
+    def _foreign(self) -> list[str]:
+        """Names at the top of output/ that no build of ours made: the user's."""
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return []
+        known = self.live()
+        if known is None:
+            known = dict.fromkeys(self._previous_names())
+        ours = {rel.split("/", 1)[0] for rel in known} | {rel.split("/", 1)[0] for rel in self.new}
+        return sorted(name for name in names if name not in ours)
 
-    def commit(self) -> tuple[int, int, int]:
-        """Write what changed; (written, unchanged, removed)."""
-        if self.staging is None:
-            self.root.mkdir(parents=True, exist_ok=True)
-        # File system calls wait on the disk, not the CPU: threads overlap them (a folder per page).
-        # Each thread takes a share of the files rather than one task per file, which costs more
-        # to hand out than to do.
-        rels = sorted(self.files)
-        with ThreadPoolExecutor(IO_THREADS) as pool:
-            changed = [rel for done in pool.map(self._sync, [rels[i::IO_THREADS] for i in range(IO_THREADS)])
-                       for rel in done]
-        written, unchanged = len(changed), len(self.files) - len(changed)
-        if self.staging is not None:
-            os.rename(self.staging, self.root)
-            self.staging = None
-        removed = _remove(self.root, [rel for rel in self._previous() if rel not in self.files])
-        _save_manifest(self.manifest_path, self.files)
-        return written, unchanged, removed
+    def _give_back_foreign(self):
+        """Move the user's own top-level files, noted before the exchange, from the twin into output/."""
+        try:
+            names = json.loads(self._pending.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        for name in names:
+            if (self.spare / name).exists() and not (self.root / name).exists():
+                os.rename(self.spare / name, self.root / name)
+        self._pending.unlink(missing_ok=True)
 
 
-class LiveOutput:
-    """output/ as --watch keeps it between builds: a hash of each file it knows the bytes of, so a
-    rebuild compares in memory and writes only what changed, the same way Output does."""
-
-    def __init__(self, root: Path, cache_dir: Path):
-        self.root = root
-        self.manifest_path = cache_dir / MANIFEST
-        self.hashes: dict[str, bytes] = {}
-        self.listed: set[str] = set(Output(root, cache_dir)._previous())
-
-    def update(self, files: dict[str, bytes], keep: set[str]) -> tuple[int, int]:
-        """Write these files where their bytes changed; remove every listed file not in `keep`
-        (the build's files). (written, removed)."""
-        written = 0
-        for rel, data in files.items():
-            digest = hashlib.blake2b(data, digest_size=16).digest()
-            if self.hashes.get(rel) == digest:
-                continue
-            # A file whose old hash is known differs for sure; an unknown one is compared on disk.
-            written += _put(os.path.join(self.root, rel), data, differs=rel in self.hashes)
-            self.hashes[rel] = digest
-        for rel in self.listed - keep:
-            self.hashes.pop(rel, None)
-        removed = _remove(self.root, sorted(self.listed - keep))
-        if keep != self.listed:
-            _save_manifest(self.manifest_path, keep)
-            self.listed = set(keep)
-        return written, removed
-
-
-def _save_manifest(path: Path, files):
-    write_atomic(path, json.dumps({"files": sorted(files)}, indent=0).encode())
-
-
-def _place(path: str, what: bytes | Path) -> bool:
-    """The file holds these bytes (or this file's) afterwards; True when it had to be written."""
-    return _link(path, what) if isinstance(what, Path) else _put(path, what)
-
-
-def _link(path: str, source: Path) -> bool:
+def _inode(folder: Path) -> str:
     try:
-        here, there = os.stat(path), os.stat(source)
-        if os.path.samestat(here, there) or (
-                here.st_size == there.st_size and _read(path) == source.read_bytes()):
-            return False
-        folder, name = os.path.split(path)
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.link")
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = None                      # nothing there yet: link in place
+        st = os.stat(folder)
+    except OSError:
+        return "-"
+    return f"{st.st_dev}:{st.st_ino}"
+
+
+def _replace(path: str, data: bytes):
+    """Write a file whole under a temporary name beside it, then rename it over the old one (which
+    may be the same file as output/'s: never written in place)."""
+    folder, name = os.path.split(path)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f".digest-tmp-{os.getpid()}-{name}")
     try:
-        os.link(source, tmp or path)
-    except OSError:                     # another disk, or one without hard links: copy
-        return _put(path, source.read_bytes(), differs=True)
-    if tmp:
-        os.replace(tmp, path)           # a reader sees the old file or the new one
-    return True
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
-def _put(path: str, data: bytes, differs: bool = False) -> bool:
-    """The file holds these bytes afterwards; True when it had to be written."""
+def _link_or_copy(source, path: str):
+    folder, name = os.path.split(path)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f".digest-tmp-{os.getpid()}-{name}")
     try:
-        if not differs and os.stat(path).st_size == len(data) and _read(path) == data:
-            return False
-        write_atomic(Path(path), data, make_parent=False)        # replace the old file whole
-    except FileNotFoundError:
-        _write_new(path, data)
-    return True
+        os.link(source, tmp)
+    except OSError as err:
+        if err.errno in (errno.ENOENT, errno.ENOSPC, errno.EROFS, errno.EACCES):
+            raise
+        shutil.copyfile(source, tmp)        # another disk, or one without hard links
+    os.replace(tmp, path)
 
 
-def write_new(root: Path, rel: str, data: bytes):
-    """A first build's file, written straight into its staging folder (see Output.stage)."""
-    _write_new(os.path.join(root, rel), data)
-
-
-def _write_new(path: str, data: bytes):
-    """A file that was not there (nor, maybe, its folder): no reader can see an old version, so it
-    is written in place. A build that stops half-way leaves a file whose bytes differ, which the
-    next build rewrites."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except FileExistsError:             # appeared meanwhile: replace it whole
-        write_atomic(Path(path), data, make_parent=False)
-        return
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def _remove(root: Path, rels: list[str]) -> int:
-    """Remove files an earlier build made and this one does not; how many were there."""
-    removed = 0
+def _remove(root: Path, rels: list[str]):
     for rel in rels:
         path = root / rel
         try:
             path.unlink()
-            removed += 1
-        except OSError:
+        except FileNotFoundError:
             continue
         _prune(path.parent, root)
-    return removed
 
 
 def _prune(folder: Path, root: Path):
-    """Remove folders a removed file leaves empty, up to output/ itself."""
+    """Remove folders a removed file leaves empty, up to the folder itself."""
     while folder != root and folder.is_relative_to(root):
         try:
             os.rmdir(folder)
         except OSError:
             return
         folder = folder.parent
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _renameat2():
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn
+
+
+_EXCHANGE = _renameat2()
+
+
+def _exchange(spare: Path, root: Path):
+    """The twin becomes output/ and output/ the twin, in one step where the system can."""
+    if not root.exists():
+        os.rename(spare, root)              # a first build: nothing to exchange
+        return
+    if _EXCHANGE is not None:
+        if _EXCHANGE(_AT_FDCWD, os.fsencode(spare), _AT_FDCWD, os.fsencode(root), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(root))
+    # No one-step exchange here: three renames; _recover takes up a kill between them.
+    old = root.parent / f".{root.name}.old"
+    os.rename(root, old)
+    os.rename(spare, root)
+    os.rename(old, spare)

@@ -11,8 +11,8 @@ import traceback
 from pathlib import Path
 
 from ..config import ConfigError, load
-from ..render.live import LiveSite
-from ..render.site import BuildError
+from ..build import EXIT_OK, EXIT_USAGE, config_warnings, normalize_site
+from ..render.engine import BuildError, Engine
 from ..uptodate import CACHE_DIR, BuildState
 from .events import Inbox, start_observer
 from .server import Broadcaster, start_server
@@ -21,11 +21,11 @@ log = logging.getLogger("digest")
 
 
 class Session:
-    """One site being watched: its LiveSite, the folders watched, and what the browser is told."""
+    """One site being watched: its build engine, the folders watched, and what the browser is told."""
 
     def __init__(self, site, config_path: Path, broadcaster: Broadcaster, markdown=None):
         self.site, self.config_path, self.broadcaster = site, config_path, broadcaster
-        self.live = LiveSite(site, markdown)
+        self.live = Engine(site, log, markdown, watch=True)
         self.inbox = Inbox(site, config_path)
         self.observer = None
         self.config_error = False
@@ -75,7 +75,6 @@ class Session:
 
 
 def watch(site, config_path: Path, bind: str, port: int) -> int:
-    from ..cli import EXIT_OK, EXIT_USAGE, normalize_site
     BuildState(site.root / CACHE_DIR).forget()      # the next plain build checks everything again
     signal.signal(signal.SIGTERM, _stop)            # `kill` stops it as cleanly as Ctrl-C
     broadcaster = Broadcaster()
@@ -124,7 +123,6 @@ def _stop(signum, frame):
 
 def _reload(session: Session, server, broadcaster: Broadcaster) -> Session:
     """site.yaml changed: read it again and rebuild everything (or keep going with the last good one)."""
-    from ..cli import config_warnings
     try:
         site = load(session.config_path)
     except ConfigError as err:

@@ -1,11 +1,17 @@
-"""The site kept in memory between builds, for --watch: after an edit only the pages whose inputs
-changed are rendered again, and only files whose bytes changed are written.
+"""The build engine: content/ + site.yaml + templates/ → output/, the same for a plain build (run
+once) and for --watch (run on every save, keeping what it learnt in memory).
 
-Each page is rendered from its template and its context (sitemap.pages decides both, for every
-build, from all the entries: cheap). A page's fingerprint is its templates' sources, the context
-every page shares, and its own context, with each entry in it standing for its file's text, its
-place and its story's other reports. A page is rendered again only when its fingerprint changed,
-so the result is the same as rendering everything, which the tests check against clean builds.
+It reads the entries (only the files that changed, after the first build), groups them, lists every
+page and what it shows (sitemap.pages: cheap), and renders a page again only when its fingerprint
+changed: its templates' sources (with every template they extend, include or import, found with
+jinja2.meta), the context every page shares, and its own context, where each entry stands for its
+file's text, its place and the other reports its page shows. So a build renders what changed, and
+its output is the same as rendering everything, which the tests check against clean builds.
+
+Every build writes through one Output (output.py): into output/'s twin, exchanged with output/ at the
+end, so output/ is the previous site or the new one, never a mix. The search index (Pagefind) is
+made in its own process: with the pages in a plain build; in --watch, in the background once saves
+pause, and put in place by the same writer.
 """
 import dataclasses
 import gc
@@ -21,30 +27,114 @@ import markupsafe
 from jinja2 import meta
 
 from . import feeds, html, search, sitemap
-from .markup import Cache
-from .output import LiveOutput
+from .markup import Cache, Renderer, key
+from .output import Missing, Output
 from ..content import is_entry
+from ..files import os_error
 from ..group import Stories
-from .posts import Post, assemble, entry_files, group_stories, read_entry, reader
-from .site import BuildError, Stopwatch, markdown_in, keep_markdown, render_pages, shared_context, static_files
 from ..parallel import fork_map
+from .posts import Post, assemble, entry_files, group_stories, read_entry, reader, theme_rules
 from ..uptodate import CACHE_DIR, template_folders
 
-SEARCH_PAUSE = 1.5      # seconds without edits before the search index is made again (Pagefind takes seconds)
+STATIC = "static"       # templates/static/** is copied to output/ as is
+SEARCH_PAUSE = 1.5      # seconds without edits before --watch makes the search index again (it takes seconds)
 UNSETTLED = 0.05        # a file that fails to read and changed this recently is read again, once
 
 
+class BuildError(Exception):
+    """The site could not be rendered or written; output/ was left as it was. str() names the file
+    and line (or the folder and what to do)."""
+
+
 class EntryErrors(BuildError):
-    """Entries that cannot be read: in watch mode the site keeps its last good build until they are fixed."""
+    """Entries that cannot be read, in --watch: the site keeps its last good build until they are fixed."""
 
 
 @dataclasses.dataclass
-class LiveReport:
+class Report:
     entries: int = 0
+    pages: int = 0
     rendered: int = 0
     written: int = 0
+    unchanged: int = 0
     removed: int = 0
+    files: list[str] = dataclasses.field(default_factory=list)     # every file of output/ this build made
     warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+class Stopwatch:
+    """Time per stage, in the -v log."""
+
+    def __init__(self, log, unit: str = "s"):
+        self.log, self.unit, self.last = log, unit, time.perf_counter()
+
+    def lap(self, what: str):
+        now = time.perf_counter()
+        if self.unit == "ms":
+            self.log.debug("  %s: %.1f ms", what, (now - self.last) * 1000)
+        else:
+            self.log.debug("  %s: %.2f s", what, now - self.last)
+        self.last = now
+
+
+def static_files(site) -> dict[str, bytes]:
+    """templates/static/**, the site's files over the shipped ones of the same name."""
+    files = {}
+    for folder in reversed([f / STATIC for f in template_folders(site)]):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def markdown_in(cache: Cache):
+    """The read step's prepare: a post's body as safe HTML, from the cache or rendered."""
+    renderer = Renderer()
+
+    def prepare(post):
+        post.html_key = key(post.body)
+        post.html = cache.get(post.html_key) or renderer(post.body)
+        post.body = ""          # not needed any more: the workers send each post back, the lighter the better
+    return prepare
+
+
+def keep_markdown(posts, cache: Cache):
+    """What the workers rendered goes into the cache (they worked on copies of it)."""
+    for post in posts:
+        if cache.get(post.html_key) is None:
+            cache.put(post.html_key, post.html)
+
+
+def shared_context(site, statics: dict[str, bytes], feed_sets) -> dict:
+    """What every template sees besides its page's own context. It holds no entry, so an edited
+    entry changes only the pages that show it."""
+    return {"site": site, "themes": site.themes, "theme_by_slug": {t.slug: t for t in site.themes},
+            "assets": {name: hashlib.sha256(data).hexdigest()[:10] for name, data in statics.items()},
+            "feeds": feed_sets, "site_feed": feed_sets[0], "feed_by_slug": {f.slug: f for f in feed_sets if f.slug}}
+
+
+_render_job: dict = {}
+
+
+def _pages(pages) -> list[tuple[str, str]]:
+    env, common, output = _render_job["env"], _render_job["common"], _render_job["output"]
+    # Each page is written (into output/'s twin) where it is rendered: only its hash travels back.
+    return [(page.out, output.put(page.out, html.render(env, page.template,
+                                                        {**common, **page.context, "page": page}).encode("utf-8")))
+            for page in pages]
+
+
+def render_pages(env, common: dict, pages, output: Output, meanwhile=None) -> list[tuple[str, str]]:
+    """(file, hash) of each page, rendered and written on all cores when there are many;
+    `meanwhile()` runs here while they render. TemplateError names the template and line of the
+    first that fails."""
+    _render_job.update(env=env, common=common, output=output)
+    env.globals["once"].clear()         # what was made for the last render may show old entries
+    try:
+        return fork_map(_pages, pages, meanwhile=meanwhile)
+    finally:
+        _render_job.clear()
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, markupsafe.Markup})
@@ -73,7 +163,7 @@ def fingerprint(value, site):
         return tuple([(k, v if type(v) in _PLAIN else v.fp if type(v) is Post else fingerprint(v, site))
                       for k, v in value.items()])
     if value is site:
-        return "site"           # a changed site.yaml starts a new LiveSite
+        return "site"           # a changed site.yaml starts a new Engine
     if dataclasses.is_dataclass(value):
         if kind.__dataclass_params__.frozen:
             return value        # compared by value (themes, feeds, outlets)
@@ -82,11 +172,11 @@ def fingerprint(value, site):
 
 
 def _own(post: Post) -> tuple:
-    return post.digest, post.path, tuple(post.themes)
+    return post.digest, post.path, tuple(post.themes), post.story
 
 
 def _fingerprint_post(post: Post):
-    """An entry as the pages see it: itself and its story's other reports."""
+    """An entry as the pages see it: itself and the other reports its page shows."""
     post.fp = (_own(post), tuple(_own(o) for o in post.others))
 
 
@@ -121,11 +211,15 @@ def _stat(path: Path):
     return st.st_size, st.st_mtime_ns
 
 
-class LiveSite:
-    def __init__(self, site, markdown: Cache | None = None):
-        """`markdown`: the rendered-Markdown cache of an earlier LiveSite (it does not depend on
+class Engine:
+    def __init__(self, site, log, markdown: Cache | None = None, watch: bool = False):
+        """`watch`: builds follow each other in this process (--watch): an entry that cannot be
+        read stops the build (the preview keeps the last good site), the search index follows in
+        the background, and what is known of output/ is kept in memory. Otherwise (a plain build)
+        unreadable entries are left out with a warning and the search index is made with the pages.
+        `markdown`: the rendered-Markdown cache of an earlier Engine (it does not depend on
         site.yaml); else the one on disk."""
-        self.site = site
+        self.site, self.log, self.watch = site, log, watch
         self.cache_dir = site.root / CACHE_DIR
         self.markdown = markdown or Cache(self.cache_dir / "html.pickle")
         self.prepare = markdown_in(self.markdown)
@@ -146,10 +240,14 @@ class LiveSite:
         self.order: list[str] | None = None         # entry files in name order
         self.stories = Stories(site.content_dir)
         self.story_of: dict | None = None           # entry id → story, as the pages show them
-        self.output = LiveOutput(site.output_dir, self.cache_dir)
+        self.output = Output(site.output_dir, self.cache_dir, persist=not watch)
         self.lock = threading.Lock()               # the build and the search indexer both write output/
         self.files: set[str] = set()               # every file of the last good build but the search index
-        self.search = _SearchFollower(self) if site.search else None
+        self.search_files: dict[str, Path] = {}    # the search index's files in output/, and where they are made
+        self.search = _SearchFollower(self) if site.search and watch else None
+        if self.search:         # output/'s index serves until the follower has made the next one
+            self.search_files = {rel: None for rel in self.output.live() or ()
+                                 if rel.startswith(search.BUNDLE + "/")}
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -168,13 +266,14 @@ class LiveSite:
             time.sleep(0.01)
         return after, result
 
-    def _rescan(self):
+    def _rescan(self, meanwhile=None):
         """Every entry file looked at again; those whose size or time changed are read (on all cores
-        when there are many, as on the first build)."""
+        when there are many). `meanwhile()` runs here while they are read."""
+        theme_rules(self.site)          # made before the workers fork, so they share it
         files = entry_files(self.site)
         stats = {rel: _stat(path) for path, rel in files}
         todo = [(path, rel) for path, rel in files if rel not in self.records or self.records[rel][0] != stats[rel]]
-        results = fork_map(reader(self.site, self.prepare), todo)
+        results = fork_map(reader(self.site, self.prepare), todo, meanwhile=meanwhile)
         keep_markdown([r for r in results if isinstance(r, Post)], self.markdown)
         self.records = {rel: self.records[rel] for rel in stats if rel in self.records}
         self.order = None
@@ -196,6 +295,12 @@ class LiveSite:
             self.records[rel] = self._read(path, rel)
             if isinstance(self.records[rel][1], Post):
                 keep_markdown([self.records[rel][1]], self.markdown)
+
+    def _readable(self) -> list[Post]:
+        """The posts read, in file order, without those that could not be read."""
+        if self.order is None or len(self.order) != len(self.records):
+            self.order = sorted(self.records)
+        return [post for post in (self.records[rel][1] for rel in self.order) if isinstance(post, Post)]
 
     # -- templates ---------------------------------------------------------------------------------
 
@@ -231,10 +336,10 @@ class LiveSite:
 
     # -- building ----------------------------------------------------------------------------------
 
-    def build(self, changed: set[Path] | None = None) -> LiveReport:
+    def build(self, changed: set[Path] | None = None) -> Report:
         """Bring output/ up to date. `changed`: the files touched since the last build (None: look
-        at everything). EntryErrors or BuildError when the site cannot be built; output/ then
-        keeps the last good build."""
+        at everything). BuildError (EntryErrors in --watch) when the site cannot be built; output/
+        then keeps the last good build."""
         # The cycle collector would walk every entry kept in memory, many times a build: it waits
         # until the build is done, and what the first build keeps for good is never walked again.
         first = self.env is None
@@ -246,7 +351,10 @@ class LiveSite:
             raise
         except BuildError:
             raise
-        except BaseException:           # a bug or a full disk: next time, look at every page again
+        except OSError as err:          # the disk: full, read-only, gone
+            self.pages, self.page_fps = None, {}
+            raise BuildError(os_error(err)) from None
+        except BaseException:           # a bug or Ctrl-C: next time, look at every page again
             self.pages, self.page_fps = None, {}
             raise
         finally:
@@ -254,25 +362,35 @@ class LiveSite:
             if first:
                 gc.freeze()
 
-    def _build(self, changed: set[Path] | None) -> LiveReport:
+    def _build(self, changed: set[Path] | None) -> Report:
+        try:
+            return self._build_once(changed)
+        except Missing:
+            # A file of the last build went from output/ (by hand): render everything again.
+            self.page_fps, self.feed_fps, self.pages = {}, {}, None
+            return self._build_once(None)
+
+    def _build_once(self, changed: set[Path] | None) -> Report:
         site = self.site
-        clock = Stopwatch(unit="ms")
+        clock = Stopwatch(self.log, unit="ms" if self.watch else "s")
         if self.search:
             self.search.cancel()        # the index under way is of entries about to change
         before = None
         if changed is None or self.env is None:
-            self._rescan()
+            # The templates compile here while the workers read the entries, so the render's
+            # workers share them.
             self._load_templates()
+            self._rescan(meanwhile=lambda: html.compile_all(self.env))
         else:
             before = {rel: self.records.get(rel) for rel in map(self._rel, changed)}
             self._reread(changed)
             if any(any(p.is_relative_to(f) for f in template_folders(site)) for p in changed):
                 self._load_templates()
                 before = None
-        errors = [result for _, result in self.records.values() if isinstance(result, str)]
-        if errors:
-            raise EntryErrors("\n".join(sorted(errors)))
-        clock.lap("read")
+        errors = sorted(result for _, result in self.records.values() if isinstance(result, str))
+        if errors and self.watch:
+            raise EntryErrors("\n".join(errors))
+        clock.lap("read entries and markdown")
         # Stories over the entries as they are now: when any entry's story changed, every page is
         # looked at again; otherwise an edit that moved nothing can be made in place.
         stories_moved = self._group()
@@ -280,48 +398,87 @@ class LiveSite:
         clock.lap("stories")
         stale = self._restale(edits) if edits and self.pages is not None else None
         if stale is None:
-            stale = self._relist()
+            stale = self._relist(errors)
         clock.lap(f"pages to render: {len(stale)} of {len(self.pages)}")
+
+        with self.lock:
+            indexer = starter = None
+            if site.search and not self.watch:
+                # Writing Pagefind's input (a page per entry), and Pagefind itself in its own
+                # process, both go on while the pages render.
+                indexer = search.Indexer(self.posts, site, self.cache_dir)
+                starter = threading.Thread(target=indexer.start, name="search index")
+                starter.start()
+            try:
+                report = self._write(stale, clock, indexer, starter)
+            except BaseException:
+                self.output.discard()
+                if indexer:
+                    starter.join()
+                    indexer.stop()
+                raise
+        if self.search:
+            self.search.follow(self.posts)
+            if self.search.error:
+                report.warnings.append(f"search: {self.search.error}")
+        if not self.watch:
+            self.markdown.save()
+        return report
+
+    def _write(self, stale: list, clock, indexer, starter) -> Report:
+        """Render the stale pages and the changed feeds into output/'s twin, then put it in place."""
+        site = self.site
+        self.output.begin()
+        feed_sets = list(self.chosen)
+        feed_fps = {feed.folder: (feed, tuple(p.fp for p in members)) for feed, members in self.chosen.items()}
+        changed_feeds = [f for f in feed_sets if self.feed_fps.get(f.folder) != feed_fps[f.folder]]
+        feed_files: dict[str, bytes] = {}
+
+        def make_feeds():       # here, while the workers render the pages
+            by_id = feeds.items(site, list({p.id: p for f in changed_feeds for p in self.chosen[f]}.values()))
+            for feed in changed_feeds:
+                feed_files.update(feeds.feed_files(site, feed, [by_id[p.id] for p in self.chosen[feed]]))
+
         try:
-            rendered = dict(render_pages(self.env, self.common, stale))
+            rendered = render_pages(self.env, self.common, stale, self.output, meanwhile=make_feeds)
         except html.TemplateError as err:
             for page in stale:          # not rendered: their fingerprints must not say they were
                 self.page_fps.pop(page.out, None)
             self.pages = None
             raise BuildError(str(err)) from None
-        clock.lap("render")
-
-        feed_sets = list(self.chosen)
-        feed_fps = {feed.folder: (feed, tuple(p.fp for p in members)) for feed, members in self.chosen.items()}
-        changed_feeds = [f for f in feed_sets if self.feed_fps.get(f.folder) != feed_fps[f.folder]]
-        by_id = feeds.items(site, list({p.id: p for f in changed_feeds for p in self.chosen[f]}.values()))
-        for feed in changed_feeds:
-            rendered.update(feeds.feed_files(site, feed, [by_id[p.id] for p in self.chosen[feed]]))
-        rendered.update(self.statics)
-        clock.lap(f"feeds ({len(changed_feeds)} of {len(feed_sets)})")
-
+        clock.lap(f"pages and feeds ({len(changed_feeds)} of {len(feed_sets)} feeds)")
+        for rel, h in rendered:
+            self.output.took(rel, h)
+        for rel, data in (feed_files | self.statics).items():
+            self.output.took(rel, self.output.put(rel, data))
         files = set(self.page_fps) | {feed.path(k) for feed in feed_sets for k in feeds.FILES} | set(self.statics)
-        report = LiveReport(entries=len(self.posts), rendered=len(stale), warnings=list(self.warnings))
-        with self.lock:
-            keep = files | (self.search.files if self.search else set())
-            report.written, report.removed = self.output.update(rendered, keep)
-            self.files = files
-        clock.lap("write")
+        report = Report(entries=len(self.posts), pages=len(self.pages), rendered=len(stale),
+                        warnings=list(self.warnings))
+        if indexer:
+            starter.join()
+            self.search_files = indexer.files()
+            for rel, source in self.search_files.items():
+                self.output.link(rel, source)
+            clock.lap("search index")
+            if indexer.error:
+                report.warnings.append(f"search: {indexer.error}")
+        elif not self.site.search:
+            self.search_files = {}
+        # In --watch the index in output/ stays as it is until the follower has made the next one.
+        keep = files | set(self.search_files)
+        report.written, report.unchanged, report.removed = self.output.commit(keep)
+        report.warnings += self.output.warnings
+        self.files = files
         self.feed_fps = feed_fps
-        if self.search:
-            self.search.follow(self.posts)
-            if self.search.error:
-                report.warnings.append(f"search: {self.search.error}")
+        report.files = sorted(keep)
+        clock.lap("write")
         return report
 
     def _group(self) -> bool:
         """Each entry's story, over the entries as they are now (the first file with an id, as the
         site has them); True when any entry's story changed since the last build."""
-        if self.order is None or len(self.order) != len(self.records):
-            self.order = sorted(self.records)
         posts, seen = [], set()
-        for rel in self.order:
-            post = self.records[rel][1]
+        for post in self._readable():
             if post.id not in seen:
                 seen.add(post.id)
                 posts.append(post)
@@ -330,10 +487,11 @@ class LiveSite:
         self.story_of = story_of
         return changed
 
-    def _relist(self) -> list:
+    def _relist(self, errors: list[str]) -> list:
         """List every page again, from all the entries; the pages whose fingerprint changed."""
         site = self.site
-        self.posts, self.warnings = assemble(site, [self.records[rel][1] for rel in self.order])
+        self.posts, self.warnings = assemble(site, self._readable())
+        self.warnings = [f"{e}; the entry is left out of the site" for e in errors] + self.warnings
         self.warnings += self.stories.warnings
         feed_sets = feeds.feed_sets(site)
         self.pages = sitemap.pages(site, self.posts)
@@ -405,15 +563,20 @@ class LiveSite:
         if self.search:
             self.search.close()
         self.markdown.save()
+        if self.watch:
+            try:
+                self.output.save()      # what is known of output/, for the next plain build
+            except OSError:
+                pass
 
 
 class _SearchFollower:
     """Makes the search index again in the background once edits pause (Pagefind takes seconds;
-    the pages come first), then writes it into output/. A newer build cancels a run under way."""
+    the pages come first), then puts it in output/ with the same writer. A newer build cancels a
+    run under way."""
 
-    def __init__(self, live: LiveSite):
-        self.live = live
-        self.files: set[str] = {f for f in live.output.listed if f.startswith(search.BUNDLE + "/")}
+    def __init__(self, engine: Engine):
+        self.engine = engine
         self.error = None
         self.number = 0             # the newest request; a run for an older one is given up
         self.wanted = None          # (number, posts, when to start)
@@ -422,6 +585,10 @@ class _SearchFollower:
         self.state = threading.Condition()
         self.thread = threading.Thread(target=self._run, name="search index", daemon=True)
         self.thread.start()
+
+    @property
+    def files(self) -> set[str]:
+        return set(self.engine.search_files)
 
     def follow(self, posts, pause: float = SEARCH_PAUSE):
         with self.state:
@@ -470,7 +637,8 @@ class _SearchFollower:
                     self.state.notify_all()
 
     def _index(self, number, posts):
-        indexer = search.Indexer(posts, self.live.site, self.live.cache_dir)
+        engine = self.engine
+        indexer = search.Indexer(posts, engine.site, engine.cache_dir)
         if not self._current(number):
             return
         indexer.start()
@@ -479,9 +647,18 @@ class _SearchFollower:
                 indexer.stop()
                 return
             time.sleep(0.05)
-        made = {rel: source.read_bytes() for rel, source in indexer.files().items()}
-        with self.live.lock:
-            if self._current(number):
-                self.error = indexer.error
-                self.live.output.update(made, self.live.files | set(made))
-                self.files = set(made)
+        made = indexer.files()
+        with engine.lock:
+            if not self._current(number):
+                return
+            self.error = indexer.error
+            output = engine.output
+            try:
+                output.begin()
+                for rel, source in made.items():
+                    output.link(rel, source)
+                output.commit(engine.files | set(made))
+                engine.search_files = made
+            except OSError as err:
+                output.discard()
+                self.error = f"cannot write the search index into {engine.site.output_dir} ({err.strerror or err})"
