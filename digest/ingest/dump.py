@@ -8,7 +8,7 @@ from .extract import block_tags, extract
 from .layouts import cut
 from .read import read_dump
 from .roles import page_roles_many
-from .sniff import HTML, SKIP, sniff
+from .sniff import FEED, HTML, JSON_FEED, SKIP, sniff
 
 
 MAX_NOTES = 3
@@ -51,13 +51,16 @@ def ingest_many(dumps: list[tuple[str, bytes]], furniture: Furniture = DEFAULT,
 
 
 def _read_markup(name: str, found, furniture: Furniture, default_tz: tzinfo) -> DumpResult:
-    """An HTML page: its reader is imported only when such a file is there."""
+    """An HTML page or a feed: its readers are imported only when such a file is there."""
     if found.kind == SKIP:
         return DumpResult(name, warnings=[found.warning])
-    if found.kind != HTML:
-        return DumpResult(name, warnings=["a feed file; reading feeds is not done yet; skipped"])
-    from .html_page import read_page
-    articles, warnings = read_page(name, found.data, furniture, default_tz)
+    if found.kind == HTML:
+        from .html_page import read_page
+        articles, warnings = read_page(name, found.data, furniture, default_tz)
+    else:
+        assert found.kind in (FEED, JSON_FEED), found.kind
+        from .feed_file import read_feed
+        articles, warnings = read_feed(name, found.data, found.kind, furniture, default_tz)
     return DumpResult(name, articles, warnings)
 
 
