@@ -14,6 +14,7 @@ from ..model import Article
 from .boilerplate import Furniture
 from .dates import Stamp
 from .extract import _norm
+from .lines import credit_of, is_prose
 from .paragraph_fields import from_paragraphs
 from .read import clean
 
@@ -57,12 +58,15 @@ def read_page(name: str, data: bytes, furniture: Furniture, default_tz: tzinfo) 
     site = site_name(doc.sitename, doc.hostname)
     title = headline(tree, doc.title, site)
     found = from_paragraphs(lines, furniture, default_tz, lead_caption(tree, lines), title)
-    if found is None:
-        return [], ["no article text found in this HTML page; check that it is a saved news page"]
+    if found is None or not any(is_prose(p) for p in found.body):
+        # trafilatura hands over the menu of a page that has no article: no running text, no article.
+        return [], ["no article text found in this HTML page (no running text); check that it is a saved "
+                    "news page"]
     stamp = page_stamp(tree, doc.date, default_tz) or found.stamp
+    credit = found.credit or footer_credit(tree)
     return [Article(
-        dump=name, line=1, kind="page", title=title, body=found.body, source=site or found.credit,
-        credit=found.credit, author=found.author or authors(doc.author, site), dateline=found.dateline,
+        dump=name, line=1, kind="page", title=title, body=found.body, source=site or credit,
+        credit=credit, author=found.author or authors(doc.author, site), dateline=found.dateline,
         image_caption=found.caption, stamp=stamp, stamp_is_published=stamp is not None, url=doc.url or None,
     )], []
 
@@ -202,6 +206,19 @@ def _iso_time(value: str, default_tz: tzinfo) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=default_tz)
+
+
+def footer_credit(tree) -> str | None:
+    """The rights holder a copyright line in the page's footer names ("© 2025 Harbour Gazette Ltd."):
+    below the text, as a copyright line credits a saved page's text (trafilatura leaves footers out)."""
+    for el in tree.xpath("//footer | //*[contains(@class, 'copyright') or contains(@id, 'copyright')]"):
+        for text in el.itertext():
+            text = _one_line(text)
+            at = next((m.start() for m in re.finditer(r"©|\(c\)\s|\bcopyright\b", text, re.I)), None)
+            found = credit_of(text[at:]) if at is not None else None
+            if found:
+                return clean(found)
+    return None
 
 
 def lead_caption(tree, body: list[str]) -> str | None:
