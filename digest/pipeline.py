@@ -102,7 +102,8 @@ def normalize(site: Site) -> NormalizeReport:
     files = dump_files(site.seeds_dir)
     if not site.seeds_dir.is_dir():
         report.warnings.append(f"{site.seeds_dir}: no such folder; nothing to normalize. Put the raw dumps "
-                               "(.txt) there, or set normalize.seeds in site.yaml.")
+                               "(.txt), saved pages (.html) or feeds (.xml, .json) there, or set "
+                               "normalize.seeds in site.yaml.")
     results = read_dumps(site, files)
     report.dumps = len(results)
     dumps, mtimes, digests, articles = {}, {}, {}, []

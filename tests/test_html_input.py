@@ -233,3 +233,13 @@ def test_the_dev_sets_real_pages_as_html(tmp_path):
     assert everything["sh4_f1"] >= 0.95
     assert everything["sh4_f1"] >= result["all pages"]["trafilatura_html"]["sh4_f1"] - 0.005
     assert english["title_acc"] >= 0.85
+
+
+def test_watch_mode_rebuilds_when_a_page_or_feed_is_saved_into_seeds(site_dir):
+    from digest.watch.events import Inbox
+    inbox = Inbox(load(site_dir / "site.yaml"), site_dir / "site.yaml")
+    seeds = (site_dir / "seeds").resolve()
+    for name in ("page.html", "page.htm", "page.html.gz", "feed.xml", "feed.rss", "feed.atom", "feed.json", "d.txt"):
+        assert inbox._kind(seeds / name) == "dumps", name
+    for name in ("photo.jpg", "notes.md", ".page.html.swp"):
+        assert inbox._kind(seeds / name) is None, name
