@@ -241,11 +241,14 @@ QUADRATIC = ('<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "' + "a" * 100_
 def test_entity_bombs_are_refused_at_once_and_the_rest_is_built(site_dir):
     (site_dir / "seeds" / "bomb.xml").write_text(BOMB)
     (site_dir / "seeds" / "quadratic.rss").write_text(QUADRATIC)
+    # An internal subset longer than what is read to tell the file's kind.
+    (site_dir / "seeds" / "long.atom").write_text(QUADRATIC.replace("a" * 100_000, "a" * 1_000_000)
+                                                  .replace("<rss", "<feed").replace("</rss>", "</feed>"))
     started = time.monotonic()
     report = build(site_dir)
     assert time.monotonic() - started < 120         # finishes (the figure is in the README, not here)
     warned = [w for w in report.warnings if "entities" in w]
-    assert sorted(w.split(":")[0] for w in warned) == ["seeds/bomb.xml", "seeds/quadratic.rss"]
+    assert sorted(w.split(":")[0] for w in warned) == ["seeds/bomb.xml", "seeds/long.atom", "seeds/quadratic.rss"]
     assert report.entries == 7
 
 

@@ -24,6 +24,7 @@ SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES + JSON_SUFFIXES
 _FEED_ROOTS = {"rss", "feed", "rdf"}
 _JSON_FEED = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/')
 _NAME = re.compile(r"[A-Za-z_][\w.:-]*")
+_HEAD = 131072          # bytes read to tell what a file is (all of it when its DOCTYPE is longer)
 
 
 @dataclass
@@ -75,6 +76,9 @@ def sniff(name: str, data: bytes) -> Sniffed:
         return Sniffed(TEXT, data)
     if lead.startswith("<"):
         root, declaration, doctype = prolog(lead)
+        if root is None and doctype and len(data) > _HEAD:
+            # A DOCTYPE longer than the opening read (a large internal subset): read all of it.
+            root, declaration, doctype = prolog(_head_text(data, len(data)).lstrip())
         if root == "html" or doctype.lower().startswith("<!doctype html"):
             return Sniffed(HTML, data)
         if root and root.split(":")[-1].lower() in _FEED_ROOTS:
@@ -93,14 +97,15 @@ def sniff(name: str, data: bytes) -> Sniffed:
                                "(nor text saved as .txt); skipped")
 
 
-def _head_text(data: bytes) -> str:
+def _head_text(data: bytes, size: int = 0) -> str:
     """The file's opening as characters, enough to read its markers: UTF-16 by its BOM, anything
     else byte for byte (every marker is ASCII)."""
+    size = size or _HEAD
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data[:131072].decode("utf-16", errors="ignore")
+        return data[:size].decode("utf-16", errors="ignore")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    return data[:131072].decode("latin-1")
+    return data[:size].decode("latin-1")
 
 
 def prolog(text: str) -> tuple[str | None, bool, str]:
