@@ -201,7 +201,8 @@ SCHEMA: tuple[Key, ...] = (
         "The site's templates folder; files it lacks come from the shipped ones.", "templates_dir"),
     Key("page_size", COUNT, 20, "Entries per page of a theme page.", "page_size"),
     Key("search", FLAG, True, "Build the search index and page (Pagefind).", "search"),
-    Key("normalize.seeds", FOLDER, "seeds", "Folder of raw dumps (`.txt`); read only.", "seeds_dir"),
+    Key("normalize.seeds", FOLDER, "seeds", "Folder of raw dumps (`.txt`), saved pages (`.html`, `.htm`) and feeds "
+        "(`.xml`, `.rss`, `.atom`, `.json`), each also as `.gz`; read only.", "seeds_dir"),
     Key("normalize.content", FOLDER, "content", "Folder of entries.", "content_dir"),
     Key("normalize.default_timezone", ZONE, "UTC",
         "Zone for stamps a page prints without one; a date without a time is that day in this zone.",

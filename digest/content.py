@@ -38,6 +38,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 KEYS = ("id", "title", "source", "credit", "author", "dateline", "published", "published_precision",
         "published_basis", "captured", "summary", "image_caption", "seen_in")
+# Written after those, and only when they hold something: the address a saved page or a feed gives
+# the article, and "summary" when the body is a feed's summary rather than the article's text.
+OPTIONAL_KEYS = ("url", "body_basis")
 # Keys the normalizer wrote before the build grouped the entries itself (digest/group/): in a file
 # that still holds the value written then, they are the machine's, and go.
 FORMER_KEYS = ("themes", "story")
@@ -74,6 +77,7 @@ def _yaml(mapping: dict) -> str:
 
 def render(entry: Entry) -> str:
     meta = {key: getattr(entry, key) for key in KEYS}
+    meta.update((key, getattr(entry, key)) for key in OPTIONAL_KEYS if getattr(entry, key))
     head = _yaml(meta)
     body = "\n\n".join(markdown_paragraph(p) for p in entry.body)
     return f"---\n{head}---\n\n{body}\n"

@@ -101,4 +101,6 @@ def build_entry(members: list[Article], sightings: list[Sighting]) -> Entry:
         seen_in=sorted({a.dump for a in members}),
         body=list(rep.body),
         fingerprint=fingerprint(rep.grams),
+        url=_first(ordered, "url"),
+        body_basis="summary" if rep.is_summary else None,
     )

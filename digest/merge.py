@@ -19,7 +19,7 @@ from .text import shingle_hashes, tokens
 SAMPLE_MOD = 8          # keep one 5-gram in eight as a fingerprint
 CONTAINMENT = 0.8       # share of the shorter text's 5-grams found in the longer one
 MIN_SHARED_SAMPLES = 2
-_KIND_RANK = {"primary": 0, "page": 0, "related": 1}
+_KIND_RANK = {"primary": 0, "page": 0, "item": 0, "related": 1}
 
 
 def representative(members: list[Article]) -> Article:

@@ -17,9 +17,9 @@ OPENING_WORDS = 50      # of an article's text, in its entry id
 @dataclass
 class Article:
     """One article as cut from one dump, before merging."""
-    dump: str                   # file name of the dump
-    line: int                   # 1-based line where the article starts in the dump
-    kind: str                   # primary, related, page
+    dump: str                   # file name of the dump (a text dump, a saved HTML page or a feed)
+    line: int                   # 1-based line where the article starts in the dump (a feed: its item's line)
+    kind: str                   # primary, related, page (a saved page, as text or HTML), item (of a feed)
     title: str
     body: list[str]             # paragraphs, text as in the dump
     source: str | None = None   # outlet shown with the article
@@ -30,6 +30,8 @@ class Article:
     relative: Relative | None = None    # "6 hours ago" shown with it
     stamp: Stamp | None = None          # a date the article itself states
     stamp_is_published: bool = False    # the stamp is the page's own publication time
+    url: str | None = None              # the article's address, where a saved page or a feed states it
+    is_summary: bool = False            # the body is a feed item's summary, not the article's text
     # Derived from the body when the article is built (in the worker that reads its dump).
     text_key: str = field(init=False)   # hash of the text as words: equal for identical or re-flowed copies
     word_count: int = field(init=False)
@@ -90,6 +92,8 @@ class Entry:
     seen_in: list[str]
     body: list[str]
     fingerprint: list[int] = field(default_factory=list)   # a sample of the text's 5-grams; not written
+    url: str | None = None              # written only when known (a saved page or a feed states it)
+    body_basis: str | None = None       # "summary" when the body is a feed's summary; written only then
 
     @property
     def text(self) -> str:

@@ -14,6 +14,7 @@ from .content import Store, SyncReport
 from .entries import build_entry, stand_in_title, unique_ids
 from .ingest.dump import DumpResult, ingest_many
 from .ingest import boilerplate, dump_files, roles
+from .ingest.read import MAX_DUMP_BYTES, too_big
 from .merge import group
 
 log = logging.getLogger("digest")
@@ -49,8 +50,12 @@ def _ingest_files(paths: list[Path]) -> list[tuple[DumpResult, datetime | None, 
     todo = []
     for n, path in enumerate(paths):
         try:
+            st = path.stat()
+            if st.st_size > MAX_DUMP_BYTES:     # never read: a huge file would only stall the build
+                out[n] = DumpResult(path.name, warnings=[too_big(st.st_size)]), None, None
+                continue
             data = path.read_bytes()
-            mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+            mtime = datetime.fromtimestamp(st.st_mtime, timezone.utc)
         except FileNotFoundError:
             out[n] = DumpResult(path.name, warnings=["the file vanished while the build was reading it; skipped"]), None, None
             continue
@@ -96,7 +101,8 @@ def normalize(site: Site) -> NormalizeReport:
     files = dump_files(site.seeds_dir)
     if not site.seeds_dir.is_dir():
         report.warnings.append(f"{site.seeds_dir}: no such folder; nothing to normalize. Put the raw dumps "
-                               "(.txt) there, or set normalize.seeds in site.yaml.")
+                               "(.txt), saved pages (.html) or feeds (.xml, .json) there, or set "
+                               "normalize.seeds in site.yaml.")
     results = read_dumps(site, files)
     report.dumps = len(results)
     dumps, mtimes, digests, articles = {}, {}, {}, []

@@ -31,10 +31,14 @@ SHIPPED_TEMPLATES = PACKAGE.parent / "templates"
 RACY_NS = 1_000_000_000
 # The libraries whose versions shape what a build writes: entries (dates, the line-role model's
 # scikit-learn, numpy and scipy, slugs), themes and stories, pages (Jinja2, Markdown, sanitizer),
-# feeds (feedgen and lxml's serializer), front matter (PyYAML) and the search index (Pagefind).
+# feeds (feedgen and lxml's serializer), front matter (PyYAML), the search index (Pagefind), and the
+# readers of saved HTML pages (trafilatura and its helpers) and feeds (feedparser).
 SHAPING = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "feedgen", "lxml", "pyyaml", "python-dateutil",
            "python-slugify", "text-unidecode", "scikit-learn", "numpy", "scipy", "snowballstemmer",
-           "pystemmer", "pyahocorasick", "pagefind", "pagefind-bin")
+           "pystemmer", "pyahocorasick", "pagefind", "pagefind-bin",
+           # saved pages and feeds read as input
+           "trafilatura", "htmldate", "justext", "courlan", "lxml-html-clean", "charset-normalizer",
+           "dateparser", "feedparser")
 
 
 def _canonical(name: str) -> str:

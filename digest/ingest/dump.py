@@ -8,6 +8,7 @@ from .extract import block_tags, extract
 from .layouts import cut
 from .read import read_dump
 from .roles import page_roles_many
+from .sniff import FEED, HTML, JSON_FEED, SKIP, sniff
 
 
 MAX_NOTES = 3
@@ -27,10 +28,16 @@ def ingest(name: str, data: bytes, furniture: Furniture = DEFAULT, default_tz: t
 def ingest_many(dumps: list[tuple[str, bytes]], furniture: Furniture = DEFAULT,
                 default_tz: tzinfo = timezone.utc) -> list[DumpResult]:
     """Several dumps (name, bytes), each read as if alone; their saved pages go through the line-role
-    model together (one call for many pages' lines costs about what one page's did)."""
+    model together (one call for many pages' lines costs about what one page's did). A file is read
+    as what its first bytes say it is (sniff.py): a text dump, an HTML page or a feed."""
     results, cuts = [], []
     for name, data in dumps:
-        read = read_dump(data)
+        found = sniff(name, data)
+        if found.kind != "text":
+            results.append(_read_markup(name, found, furniture, default_tz))
+            cuts.append(None)
+            continue
+        read = read_dump(found.data)
         results.append(DumpResult(name, warnings=list(read.warnings)))
         cuts.append(None if read.text is None else
                     [(block, block_tags(block, furniture)) for block in cut(read.text, furniture)])
@@ -41,6 +48,20 @@ def ingest_many(dumps: list[tuple[str, bytes]], furniture: Furniture = DEFAULT,
         if blocks is not None:
             _extract_all(result, blocks, furniture, default_tz, roles)
     return results
+
+
+def _read_markup(name: str, found, furniture: Furniture, default_tz: tzinfo) -> DumpResult:
+    """An HTML page or a feed: its readers are imported only when such a file is there."""
+    if found.kind == SKIP:
+        return DumpResult(name, warnings=[found.warning])
+    if found.kind == HTML:
+        from .html_page import read_page
+        articles, warnings = read_page(name, found.data, furniture, default_tz)
+    else:
+        assert found.kind in (FEED, JSON_FEED), found.kind
+        from .feed_file import read_feed
+        articles, warnings = read_feed(name, found.data, found.kind, furniture, default_tz)
+    return DumpResult(name, articles, warnings)
 
 
 def _extract_all(result: DumpResult, blocks: list, furniture: Furniture, default_tz: tzinfo, roles: dict):

@@ -62,13 +62,16 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def too_big(size: int) -> str:
+    return (f"the file is {size // (1024 * 1024)} MB, larger than the {MAX_DUMP_BYTES // (1024 * 1024)} MB a "
+            "copied news page can be; skipped. Split it into one file per page.")
+
+
 def read_dump(data: bytes) -> ReadResult:
     if not data.strip():
         return ReadResult(None, ["the file is empty; nothing to normalize"])
     if len(data) > MAX_DUMP_BYTES:
-        return ReadResult(None, [f"the file is {len(data) // (1024 * 1024)} MB, larger than the "
-                                 f"{MAX_DUMP_BYTES // (1024 * 1024)} MB a copied news page can be; skipped. "
-                                 "Split it into one file per page."])
+        return ReadResult(None, [too_big(len(data))])
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and looks_binary(data):
         return ReadResult(None, ["the file looks binary, not text; skipped. "
                                  "Save the page as plain text (.txt) to normalize it."])

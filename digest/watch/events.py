@@ -12,6 +12,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..content import is_entry
+from ..ingest.sniff import is_dump_name
 from ..uptodate import template_folders
 
 QUIET = 0.03            # seconds without events that end a burst
@@ -59,7 +60,7 @@ class Inbox(FileSystemEventHandler):
         if path.is_relative_to(self.content):
             return "file" if is_entry(self.content, path) else None
         if path.is_relative_to(self.seeds):
-            return "dumps" if path.suffix == ".txt" else None
+            return "dumps" if is_dump_name(path.name) else None
         if any(path.is_relative_to(f) for f in self.templates):
             return "file"
         return None
