@@ -1,17 +1,33 @@
 """The plain data that flows through the pipeline."""
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .ingest.dates import Relative, Stamp
 from .text import shingle_hashes, tokens
 
 if TYPE_CHECKING:
     import numpy as np
 
 
-OPENING_WORDS = 50      # of an article's text, in its entry id
+OPENING_WORDS = 50
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A relative time shown with an article ("6 hours ago")."""
+    text: str
+    delta: timedelta
+    precision: str
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A date or time an article states."""
+    when: datetime          # aware
+    precision: str          # minute or day
+    start: int              # offset in the text it was found in
+    end: int      # of an article's text, in its entry id
 
 
 @dataclass

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 from dateutil import parser as dateparser
 from dateutil import tz
 
+from ..model import Relative, Stamp  # noqa: F401 (the types of what this module finds; others import them here)
+
 # The "fromNow" vocabulary of moment.js/dayjs, which aggregator pages use.
 REL_TIME = (r"(?:a\s+few|an?|\d{1,4})\s+(?:second|minute|hour|day|week|month|year)s?\s+ago")
 _REL_PARTS = re.compile(r"(?P<n>a\s+few|an?|\d+)\s+(?P<unit>second|minute|hour|day|week|month|year)s?\s+ago",
@@ -22,13 +24,6 @@ _UNIT = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour":
 _PRECISION = {"second": "minute", "minute": "minute", "hour": "hour", "day": "day", "week": "day",
               "month": "day", "year": "day"}
 PRECISIONS = ("minute", "hour", "day")
-
-
-@dataclass(frozen=True)
-class Relative:
-    text: str
-    delta: timedelta
-    precision: str
 
 
 def parse_relative(text: str) -> Relative | None:
@@ -65,14 +60,6 @@ ZONES = {"JST": 9, "KST": 9, "IST": 5.5, "HKT": 8, "SGT": 8, "PHT": 8, "WIB": 7,
          "AEST": 10, "AEDT": 11, "GMT": 0, "UTC": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
          "MSK": 3, "EST": -5, "EDT": -4, "ET": -4, "CDT": -5, "CT": -5, "MST": -7, "MDT": -6, "MT": -6,
          "PST": -8, "PDT": -7, "PT": -7}
-
-
-@dataclass(frozen=True)
-class Stamp:
-    when: datetime          # aware
-    precision: str          # minute or day
-    start: int              # offset in the text it was found in
-    end: int
 
 
 def _parse_date(text: str) -> datetime:
