@@ -65,7 +65,8 @@ def config_warnings(site) -> list[str]:
 def normalize_site(site) -> list[str]:
     """seeds/ → content/, with its summary; the warnings."""
     from .ingest import dump_files
-    if site.seeds_dir.is_dir() and not dump_files(site.seeds_dir):
+    links_out: list = []
+    if site.seeds_dir.is_dir() and not dump_files(site.seeds_dir, (site.root,), links_out) and not links_out:
         return []       # no dumps: nothing to normalize, and no need to load the normalizer
     from .lock import Busy, build_lock
     from .pipeline import normalize

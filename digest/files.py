@@ -27,3 +27,11 @@ def write_atomic(path: Path, data: bytes, make_parent: bool = True):
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def leads_out(path: str | Path, inside: tuple[Path, ...]) -> bool:
+    """Is this a link (or in a linked folder) that leads outside every one of these folders
+    (resolved)? Input folders never lead a build out of the project through a link."""
+    real = Path(os.path.realpath(path))
+    return not any(real.is_relative_to(folder) for folder in inside)
+

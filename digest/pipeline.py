@@ -98,7 +98,10 @@ def read_dumps(site: Site, files: list[Path]) -> list[tuple[DumpResult, datetime
 
 def normalize(site: Site) -> NormalizeReport:
     report = NormalizeReport()
-    files = dump_files(site.seeds_dir)
+    links_out: list[Path] = []
+    files = dump_files(site.seeds_dir, (site.root,), links_out)
+    report.warnings += [f"{_rel(link, site.root)}: a link to {os.path.realpath(link)}, outside the project; not "
+                        "read. Copy the file into seeds/ instead." for link in links_out]
     if not site.seeds_dir.is_dir():
         report.warnings.append(f"{site.seeds_dir}: no such folder; nothing to normalize. Put the raw dumps "
                                "(.txt), saved pages (.html) or feeds (.xml, .json) there, or set "
@@ -123,7 +126,7 @@ def normalize(site: Site) -> NormalizeReport:
     if not files:
         return report           # no dumps: nothing to write into content/ (the site still renders it)
 
-    store = Store(site.content_dir)
+    store = Store(site.content_dir, (site.root,))
     # A file time that made a capture time is remembered by the dump's bytes: a checkout, a copy or
     # a touch gives the file a new one, and must change no entry.
     mtimes = store.file_times(mtimes, digests)

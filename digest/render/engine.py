@@ -238,6 +238,7 @@ class Engine:
         self.chosen: dict = {}                      # feed → its items
         self.common: dict = {}
         self.order: list[str] | None = None         # entry files in name order
+        self.link_warnings: list[str] = []          # links in content/ that lead out of the project
         self.stories = Stories(site.content_dir)
         self.story_of: dict | None = None           # entry id → story, as the pages show them
         self.output = Output(site.output_dir, self.cache_dir, persist=not watch)
@@ -270,7 +271,8 @@ class Engine:
         """Every entry file looked at again; those whose size or time changed are read (on all cores
         when there are many). `meanwhile()` runs here while they are read."""
         theme_rules(self.site)          # made before the workers fork, so they share it
-        files = entry_files(self.site)
+        self.link_warnings = []
+        files = entry_files(self.site, self.link_warnings)
         stats = {rel: _stat(path) for path, rel in files}
         todo = [(path, rel) for path, rel in files if rel not in self.records or self.records[rel][0] != stats[rel]]
         results = fork_map(reader(self.site, self.prepare), todo, meanwhile=meanwhile)
@@ -491,7 +493,7 @@ class Engine:
         """List every page again, from all the entries; the pages whose fingerprint changed."""
         site = self.site
         self.posts, self.warnings = assemble(site, self._readable())
-        self.warnings = [f"{e}; the entry is left out of the site" for e in errors] + self.warnings
+        self.warnings = self.link_warnings + [f"{e}; the entry is left out of the site" for e in errors] + self.warnings
         self.warnings += self.stories.warnings
         feed_sets = feeds.feed_sets(site)
         self.pages = sitemap.pages(site, self.posts)

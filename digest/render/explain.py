@@ -19,7 +19,7 @@ def explain_entry(site, wanted: str) -> str:
     site gives it. NotFound when there is no such entry, Unreadable when the site cannot show it."""
     path = Path(wanted)
     if not path.is_file():
-        path = Store(site.content_dir).files.get(wanted)
+        path = Store(site.content_dir, (site.root,)).files.get(wanted)
     if path is None or not Path(path).is_file():
         raise NotFound(f"{wanted} is neither an entry file nor the id of an entry in {site.content_dir}")
     path = Path(path).resolve()

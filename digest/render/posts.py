@@ -191,11 +191,18 @@ def group_stories(stories: Stories, posts: list[Post]) -> dict[str, str | None]:
     return {p.id: p.story for p in posts}
 
 
-def entry_files(site) -> list[tuple[Path, str]]:
-    """(path, path relative to the site) of every entry file in content/, sorted."""
+def entry_files(site, skipped: list | None = None) -> list[tuple[Path, str]]:
+    """(path, path relative to the site) of every entry file in content/, sorted. A link that leads
+    out of the project is not followed: its message goes into `skipped`."""
     inside = str(site.root).rstrip(os.sep) + os.sep
-    return [(path, name[len(inside):].replace(os.sep, "/") if name.startswith(inside) else name)
-            for path, name in ((path, str(path)) for path in entry_paths(site.content_dir))]
+    out_links: list[Path] = []
+    files = [(path, name[len(inside):].replace(os.sep, "/") if name.startswith(inside) else name)
+             for path, name in ((path, str(path)) for path in entry_paths(site.content_dir, (site.root,), out_links))]
+    if skipped is not None:
+        skipped += [f"{link.relative_to(site.root) if link.is_relative_to(site.root) else link}: a link to "
+                    f"{os.path.realpath(link)}, outside the project; not read. Copy the file into the project "
+                    "instead." for link in out_links]
+    return files
 
 
 def reader(site, prepare):
@@ -210,8 +217,9 @@ def load_posts(site, prepare=None, meanwhile=None) -> tuple[list[Post], list[str
     those that cannot be shown. Files are read on all cores; `prepare(post)` runs there too, on
     each post read; `meanwhile()` runs here while they are read."""
     theme_rules(site)           # made before the workers fork, so they share it
-    read = fork_map(reader(site, prepare), entry_files(site), meanwhile=meanwhile)
-    warnings = [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
+    skipped: list[str] = []
+    read = fork_map(reader(site, prepare), entry_files(site, skipped), meanwhile=meanwhile)
+    warnings = skipped + [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
     posts, more = assemble(site, [r for r in read if not isinstance(r, str)])
     stories = Stories(site.content_dir)
     group_stories(stories, posts)
