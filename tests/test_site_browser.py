@@ -20,7 +20,9 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pages(site):
     entry = sorted((site / "output").glob("20*/*/*/*/index.html"))[0]
+    story = sorted((site / "output").glob("stories/*/index.html"))[0]
     return {"front": "", "theme": "themes/japan/", "entry": entry.parent.relative_to(site / "output").as_posix() + "/",
+            "story": story.parent.relative_to(site / "output").as_posix() + "/",
             "archive": "archive/", "search": "search/"}
 
 

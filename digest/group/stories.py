@@ -23,12 +23,14 @@ import snowballstemmer
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from ..groups import connected
+from ..groups import Linked
 from ..text import sentences
 
 SIMILARITY = 0.245
 WINDOW = timedelta(days=3)
 CHUNK = 500                     # reports compared at a time (bounds memory)
+CELLS = 2_000_000               # at most so many (report, report) cells a chunk: fewer rows where many are near
+PAIR_BATCH = 100_000            # candidate pairs whose similarity is worked out at a time (~50 MB)
 UNDATED_CHUNK = 200             # reports dated by their capture compared at a time (500: +140 MB)
 LEDE_SENTENCES = 3
 # An article dated by its capture time was published then or earlier: how much earlier to look.
@@ -96,6 +98,19 @@ def lede_of(paragraphs: list[str]) -> str:
     return " ".join(sentences(" ".join(paragraphs[:3])[:1200])[:LEDE_SENTENCES])
 
 
+def _chunk(stamps, start: int, span: float) -> tuple[int, int, int]:
+    """The chunk of rows from `start` (stop), and the columns it is compared with (lo, hi): up to
+    CHUNK rows, fewer when the reports within `span` of them are so many that rows times columns
+    would pass CELLS (a story of thousands of reports in a few days)."""
+    stop = min(start + CHUNK, len(stamps))
+    lo = int(np.searchsorted(stamps, stamps[start] - span, "left"))
+    while True:
+        hi = int(np.searchsorted(stamps, stamps[stop - 1] + span, "right"))
+        if stop - start == 1 or (stop - start) * (hi - lo) <= CELLS:
+            return stop, lo, hi
+        stop = start + (stop - start) // 2
+
+
 def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta = WINDOW) -> dict[str, str | None]:
     """key → the key of its story's earliest report (by time, then key), or None for a lone report."""
     return cluster_inputs(inputs(items), similarity, window)
@@ -113,18 +128,25 @@ def cluster_inputs(given: Inputs, similarity: float = SIMILARITY, window: timede
     # Blocking: only reports that share one of their most distinctive stems are compared; the
     # similarity of those pairs is then the exact cosine of the full vectors.
     heads = _top_terms(vectors, BLOCKING_TERMS)
-    pairs: list[np.ndarray] = []
-    for start in range(0, len(items), CHUNK):
-        stop = min(start + CHUNK, len(items))
-        lo = int(np.searchsorted(stamps, stamps[start] - span, "left"))
-        hi = int(np.searchsorted(stamps, stamps[stop - 1] + span, "right"))
+    # The pairs found are folded into the groups as they come (never all held: reports of one
+    # event by the thousand make hundreds of millions), and a pair already in one group is not
+    # compared at all: it cannot change the groups.
+    linked = Linked(len(items))
+    start = 0
+    while start < len(items):
+        stop, lo, hi = _chunk(stamps, start, span)
         shared = (heads[start:stop] @ heads[lo:hi].T).tocoo()
         i, j = shared.row + start, shared.col + lo
         near = (i < j) & (stamps[j] - stamps[i] <= span)
         i, j = i[near], j[near]
-        sims = np.asarray(vectors[i].multiply(vectors[j]).sum(axis=1)).ravel()
-        keep = sims >= similarity
-        pairs.append(np.stack([i[keep], j[keep]], axis=1))
+        for at in range(0, len(i), PAIR_BATCH):
+            bi, bj = i[at:at + PAIR_BATCH], j[at:at + PAIR_BATCH]
+            apart = linked.apart(bi, bj)
+            bi, bj = bi[apart], bj[apart]
+            sims = np.asarray(vectors[bi].multiply(vectors[bj]).sum(axis=1)).ravel()
+            keep = sims >= similarity
+            linked.add(bi[keep], bj[keep])
+        start = stop
     # Reports dated by their capture time may be older than they look: compare each with the
     # reports of the weeks before it too, UNDATED_CHUNK of them at a time in one product with all the
     # rows they reach (one product per report sliced those rows again each time). Rows times columns,
@@ -138,9 +160,9 @@ def cluster_inputs(given: Inputs, similarity: float = SIMILARITY, window: timede
         sims = (vectors[lo:hi] @ vectors[js].T).tocoo()
         i, col = sims.row + lo, sims.col
         keep = (sims.data >= similarity) & (i >= los[col]) & (i < js[col])
-        pairs.append(np.stack([i[keep], js[col[keep]]], axis=1))
+        linked.add(i[keep], js[col[keep]])
     out: dict[str, str | None] = {}
-    for group in connected(len(items), np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=int)):
+    for group in linked.groups():
         label = items[group[0]].key if len(group) > 1 else None
         for n in group:
             out[items[n].key] = label
