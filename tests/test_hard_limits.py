@@ -60,6 +60,73 @@ def page_titles(site: Path) -> list[str]:
     return found
 
 
+# --- 1. absurd dates ------------------------------------------------------------------------------
+
+ABSURD = ["'9999-12-31T23:00:00-05:00'",      # overflows when converted to UTC (the measured crash)
+          "9999-12-31T23:00:00-05:00",        # the same, as a YAML timestamp
+          "'0001-01-01T00:00:00+05:00'",      # underflows
+          "1899-12-31", "'2201-01-01T00:00:00+00:00'",
+          "0000-01-01", "2025-02-30"]         # no such day: YAML itself gives up on them
+
+
+@pytest.mark.parametrize("key", ["published", "updated", "captured"])
+@pytest.mark.parametrize("value", ABSURD)
+def test_an_absurd_date_is_refused_with_its_file_line_and_what_to_write(site_dir, key, value):
+    lines = ["title: A note", "published: 2025-07-12T09:30:00+00:00"]
+    if key == "published":
+        lines = ["title: A note", f"published: {value}"]
+    else:
+        lines.append(f"{key}: {value}")
+    path = write_entry(site_dir, "note", lines)
+    line = lines.index(next(x for x in lines if x.startswith(key + ":"))) + 2
+    with pytest.raises(EntryError) as err:
+        read_post(path, "content/note.md", load(site_dir / "site.yaml"))
+    message = str(err.value)
+    assert message.startswith(f"content/note.md:{line}: "), message
+    assert key in message or value in message, message       # YAML's own dates name the value
+    assert "2025-07-12" in message, message         # what to write instead
+
+
+def test_an_absurd_date_leaves_its_entry_out_not_the_build(site_dir):
+    write_entry(site_dir, "far-future", ["title: From the far future", "published: '9999-12-31T23:00:00-05:00'"])
+    write_entry(site_dir, "far-update", ["title: Updated in the far future", "published: 2025-07-12T09:30:00+00:00",
+                                         "updated: 9999-12-31T23:00:00-05:00"])
+    write_entry(site_dir, "far-capture", ["title: Captured in the far future", "published: 2025-07-12T09:30:00+00:00",
+                                          "captured: '9999-12-31T23:59:00-12:00'"])
+    result = run_build(site_dir)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    for name, line in (("far-future", 3), ("far-update", 4), ("far-capture", 4)):
+        said = [w for w in result.stderr.splitlines() if f"content/{name}.md" in w]
+        assert len(said) == 1 and f"content/{name}.md:{line}:" in said[0], result.stderr
+        assert "left out of the site" in said[0], said
+    out = site_dir / "output"
+    assert len(list(out.glob("[0-9]*/*/*/*/index.html"))) == 7           # the seeds' entries, all there
+    assert "far future" not in (out / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_dates_at_the_limits_pass_through_feeds_sorting_and_archive(site_dir):
+    """The extreme times the check lets through, in the extreme zones, convert everywhere."""
+    write_entry(site_dir, "oldest", ["title: The oldest entry there can be", "published: 1900-01-01T00:00:00+14:00"])
+    write_entry(site_dir, "newest", ["title: The newest entry there can be", "published: 2200-12-31T23:59:00-12:00",
+                                     "updated: '2200-12-31T23:59:00-12:00'", "captured: 2200-12-31T23:59:00-12:00"])
+    write_entry(site_dir, "a-day", ["title: A day at the far end", "published: 2200-12-31"])
+    result = run_build(site_dir)
+    assert result.returncode == 0, result.stderr
+    out = site_dir / "output"
+    # Filed under their day in the site's zone (Asia/Tokyo): the 31st of December 1899 (19:00), the
+    # first of January 2201 (20:59); a bare date stays the day written.
+    assert (out / "1899/12/31/oldest/index.html").is_file()
+    assert (out / "2201/01/01/newest/index.html").is_file()
+    assert (out / "2200/12/31/a-day/index.html").is_file()
+    assert "1899/12/31/" in (out / "archive/index.html").read_text(encoding="utf-8")
+    rss = (out / "feed.xml").read_text(encoding="utf-8")
+    dates = [parsedate_to_datetime(d) for d in re.findall(r"<pubDate>(.*?)</pubDate>", rss)]
+    assert dates == sorted(dates, reverse=True) and dates[0].year == 2201 and dates[-1].year == 1899
+    titles = [e.title for e in feedparser.parse(rss.encode()).entries]
+    assert titles[0] == "The newest entry there can be" and titles[-1] == "The oldest entry there can be"
+
+
 # --- 2. YAML aliases --------------------------------------------------------------------------------
 
 BILLION_LAUGHS = "\n".join(
