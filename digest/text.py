@@ -157,3 +157,33 @@ def sentences(text: str) -> list[str]:
     if text[last:].strip():
         out.append(text[last:].strip())
     return out
+
+
+# --- headlines ----------------------------------------------------------------------------------
+
+# A headline is one line of visible text. Controls (Unicode category Cc) and invisible format
+# characters (Cf) go: bidi embeddings, overrides and isolates (U+202A-E, U+2066-9) can make a title
+# read backwards from what it says, zero-width spaces, the BOM and word joiners hide inside words,
+# soft hyphens and tag characters hide text. Kept, because scripts need them: ZWNJ and ZWJ (U+200C,
+# U+200D), which shape Persian and Indic words and join emoji; the prepended concatenation marks,
+# visible signs written before Arabic, Syriac and Kaithi numbers; and the tag characters of an emoji
+# flag (🏴 + tags + cancel tag, the flags of Scotland, Wales, England).
+_KEEP_FORMAT = frozenset("\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+                         "\U000110bd\U000110cd")
+_FLAG_TAGS = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f)")
+# Controls that break a line or stand for space become a space, so the words either side stay apart.
+_AS_SPACE = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+
+
+def _visible(piece: str) -> str:
+    return "".join(" " if c in _AS_SPACE else c for c in piece
+                   if c in _AS_SPACE or c in _KEEP_FORMAT or unicodedata.category(c) not in ("Cc", "Cf"))
+
+
+def one_line(text: str) -> str:
+    """A headline as one line of visible characters, runs of spaces made one (see _KEEP_FORMAT)."""
+    if not text.isprintable():      # str.isprintable is False for every Cc, Cf, Zl and Zp character
+        pieces = _FLAG_TAGS.split(text)     # odd pieces are flags, kept whole
+        text = "".join(p if n % 2 else _visible(p) for n, p in enumerate(pieces))
+    return re.sub(" {2,}", " ", text).strip()
+

@@ -161,3 +161,65 @@ def test_a_billion_laughs_entry_leaves_only_itself_out(site_dir):
     assert "left out of the site" in result.stderr
     assert len(list((site_dir / "output").glob("[0-9]*/*/*/*/index.html"))) == 7
     assert took < 120, took
+
+
+# --- 3. invisible and control characters in headlines ---------------------------------------------
+
+INVISIBLE = ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f\ufeff\u2060\u00ad"
+             "\x00\x07\x1b\x7f\x9b")
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("Rubio \u202egnitsoh\u202c says", "Rubio gnitsoh says"),
+    ("Zero\u200bwidth\ufeff and\u2060 marks\u200e\u200f", "Zerowidth and marks"),
+    ("Isolates \u2066left\u2069 \u2067right\u2069", "Isolates left right"),
+    ("Line\u2028separator\u2029and\ttab\nnew\x85line", "Line separator and tab new line"),
+    ("C0 \x00\x07\x1b[31m and C1 \x9b controls\x7f", "C0 [31m and C1 controls"),
+    ("می\u200cخواهم", "می\u200cخواهم"),                    # ZWNJ: Persian needs it
+    ("क्\u200dष and 👨\u200d👩\u200d👧 family", "क्\u200dष and 👨\u200d👩\u200d👧 family"),   # ZWJ: Indic, emoji
+    ("Scotland 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f wins",
+     "Scotland 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f wins"),     # a flag's tags
+    ("Hidden\U000e0069\U000e0067\U000e006e text", "Hidden text"),         # tags anywhere else: hidden text
+    ("\u0600\u0661\u0662 Arabic number sign", "\u0600\u0661\u0662 Arabic number sign"),    # visible: kept
+    ("  plain   spacing\u00a0kept ", "plain spacing\u00a0kept"),
+])
+def test_headlines_lose_invisible_and_control_characters(raw, clean):
+    from digest.text import one_line
+    assert one_line(raw) == clean
+
+
+def hostile_seed(site: Path, headline: str) -> str:
+    """Put `headline` in place of a seed article's headline (printed twice, as the aggregator does)."""
+    seed = site / "seeds" / "000_6ae405936bc94fda.txt"
+    old = "Rubio will meet Russian foreign minister in Malaysia with Ukraine tensions high"
+    text = seed.read_text(encoding="utf-8")
+    assert text.count(old) == 2
+    seed.write_text(text.replace(old, headline), encoding="utf-8")
+    return old
+
+
+def content_titles(site: Path) -> list[str]:
+    """The headlines the normalizer wrote (an editor's own entry stays as the editor wrote it)."""
+    return [parse(p.read_text(encoding="utf-8"), p)[0]["title"] for p in (site / "content").glob("*.md")
+            if not p.name.startswith("desk-")]
+
+
+def assert_no_invisible(titles: list[str]):
+    for title in titles:
+        assert not any(c in title for c in INVISIBLE + "\u2028\u2029\t\n"), repr(title)
+
+
+def test_no_invisible_characters_reach_content_pages_or_feeds(site_dir):
+    hostile_seed(site_dir, "Rubio will meet \u202eretsinim ngierof\u202c Russian\u200b \u2066minister\u2069 in "
+                           "Malaysia\ufeff with Ukraine \u00adtensions\u2060 high")
+    write_entry(site_dir, "desk-note", ['title: "Desk \\u202Eeton\\u202C note\\u200B with \\u2067isolates\\u2069 '
+                                        '\\x1b and \\x85 controls\\u2028and a separator"',
+                                        "published: 2025-07-12T09:30:00+00:00"])
+    result = run_build(site_dir)
+    assert result.returncode == 0, result.stderr
+    titles = content_titles(site_dir)
+    assert "Rubio will meet retsinim ngierof Russian minister in Malaysia with Ukraine tensions high" in titles
+    shown = feed_titles(site_dir) + page_titles(site_dir)
+    assert "Desk eton note with isolates and controls and a separator" in shown
+    assert "Rubio will meet retsinim ngierof Russian minister in Malaysia with Ukraine tensions high" in shown
+    assert_no_invisible(titles + shown)

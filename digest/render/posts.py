@@ -22,6 +22,7 @@ from ..group import Item, Stories
 from ..group.stories import lede_of
 from ..group.themes import classifier
 from ..parallel import fork_map
+from ..text import one_line
 from .markup import Renderer, plain_paragraphs
 
 
@@ -123,7 +124,7 @@ def read_post(path: Path, rel: str, site) -> Post:
     meta, body = parse(text, Path(rel))
     zone = ZoneInfo(site.timezone)
     default_zone = ZoneInfo(site.default_timezone)
-    title = _text(meta, "title")
+    title = one_line(_text(meta, "title") or "")    # an editor's too: no bidi override reaches a page or feed
     if not title:
         raise EntryError(f"{rel}:{_line(text, 'title')}: the entry has no title; add a line 'title: ...' "
                          "to its front matter")
