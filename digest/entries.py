@@ -9,7 +9,7 @@ from .ingest.extract import summary_of
 from .ingest.lines import DATELINE
 from .merge import fingerprint, representative
 from .model import Article, Entry, Sighting
-from .text import one_line, sentences, tokens
+from .text import one_line, sentences, tokens, without_tags
 
 STAND_IN_LENGTH = 90            # characters, the ellipsis included
 
@@ -48,8 +48,8 @@ def unique_ids(entries: list[Entry]) -> None:
 
 def headline(text: str | None) -> str:
     """A headline from a dump as the site shows it: one line of visible characters (no bidi
-    overrides, zero-width spaces or controls)."""
-    return one_line(text or "")
+    overrides, zero-width spaces or controls), without the HTML tags a page left in it."""
+    return without_tags(one_line(text or ""))
 
 
 def stand_in_title(body: list[str], dump: str) -> str:

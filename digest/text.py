@@ -187,3 +187,21 @@ def one_line(text: str) -> str:
         text = "".join(p if n % 2 else _visible(p) for n, p in enumerate(pieces))
     return re.sub(" {2,}", " ", text).strip()
 
+
+# What looks like an HTML tag: <name ...>, </name>, <name/>, with quoted attribute values (which may
+# hold a ">"), and comments. A "<" not followed by a letter (a < b, <3, <=) is text.
+_TAG = re.compile(r"""<!--.*?-->|<(script|style)\b(?:"[^"]*"|'[^']*'|[^'">])*>.*?</\1\s*>"""
+                  r"""|</?([a-z][a-z0-9-]*)(?:\s(?:"[^"]*"|'[^']*'|[^'">])*)?/?>""", re.I | re.S)
+# Elements that break a line: gone, they leave a space between the words either side.
+_BREAKS = frozenset("br p div li ul ol dl dt dd tr td th table h1 h2 h3 h4 h5 h6 hr blockquote section "
+                    "article header footer".split())
+
+
+def without_tags(text: str) -> str:
+    """A headline without the HTML tags a page or a dump left in it ("Markup <b>bold</b>
+    <script>x</script>" → "Markup bold"), script and style elements with their content. Only for
+    text shown as text: every field is still escaped where it is written, never made safe by this."""
+    if "<" not in text:
+        return text
+    text = _TAG.sub(lambda m: " " if (m[2] or "").lower() in _BREAKS else "", text)
+    return re.sub(" {2,}", " ", text).strip()

@@ -223,3 +223,47 @@ def test_no_invisible_characters_reach_content_pages_or_feeds(site_dir):
     assert "Desk eton note with isolates and controls and a separator" in shown
     assert "Rubio will meet retsinim ngierof Russian minister in Malaysia with Ukraine tensions high" in shown
     assert_no_invisible(titles + shown)
+
+
+# --- 4. tags in headlines ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, clean", [
+    ("Markup <script>alert(1)</script> test", "Markup test"),
+    ("<b>Bold</b> move and <i class='x'>italic</i> one", "Bold move and italic one"),
+    ("Line<br>two<br/>three<p>four</p>", "Line two three four"),
+    ('<img src=x onerror="alert(1)">Pictured <a href="x>y">here</a>', "Pictured here"),
+    ("<style>h1 { color: red }</STYLE>Styled <!-- a comment --> text", "Styled text"),
+    ("a < b and c > d", "a < b and c > d"),
+    ("I <3 Tokyo, 2<3, x <= y", "I <3 Tokyo, 2<3, x <= y"),
+    ("Unclosed <b text", "Unclosed <b text"),
+    ("Fish & Chips &amp; more", "Fish & Chips &amp; more"),       # escaping is not this function's job
+])
+def test_tags_come_out_of_headlines_and_text_stays(raw, clean):
+    from digest.text import without_tags
+    assert without_tags(raw) == clean
+
+
+def test_no_tags_reach_a_feed_title_and_dump_headlines_lose_them(site_dir):
+    hostile_seed(site_dir, "Rubio will meet Russian <script>alert(1)</script>minister <b>in</b> Malaysia "
+                           "as 1 < 2 and <3 tensions high")
+    write_entry(site_dir, "desk-tags", ["title: 'The desk <em>says</em> <script>alert(2)</script>so'",
+                                        "published: 2025-07-12T09:30:00+00:00"])
+    result = run_build(site_dir)
+    assert result.returncode == 0, result.stderr
+    clean = "Rubio will meet Russian minister in Malaysia as 1 < 2 and <3 tensions high"
+    assert clean in content_titles(site_dir)
+    titles = feed_titles(site_dir)
+    assert clean in titles and "The desk says so" in titles
+    for title in titles:
+        assert not re.search(r"</?[a-z]+[\s/>]", title, re.I), title
+    for path in (site_dir / "output").rglob("*"):
+        if path.name in FEEDS:
+            raw = path.read_text(encoding="utf-8")
+            for title in re.findall(r"<title>(.*?)</title>", raw, re.S):
+                assert "&lt;script" not in title and "&lt;em" not in title, (path, title)
+    # The dump's headline is clean on its page too; an editor's own title shows as written, as text.
+    assert clean in page_titles(site_dir)
+    desk = next((site_dir / "output").glob("*/*/*/desk-tags/index.html")).read_text(encoding="utf-8")
+    assert "<h1>The desk &lt;em&gt;says&lt;/em&gt; &lt;script&gt;alert(2)&lt;/script&gt;so</h1>" in desk
+    assert not [a for a in Page(desk).all("script") if a.get("type") != "application/ld+json"
+                and not a.get("src", "").startswith("/")]
