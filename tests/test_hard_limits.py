@@ -5,6 +5,7 @@
 - headlines carry no control or invisible format characters (bidi overrides, zero-width spaces);
 - headlines taken from dumps carry no HTML tags, and no feed title does.
 """
+import html
 import json
 import re
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import run_build
 from site_helpers import Page
 
 from digest.config import load
@@ -39,15 +40,10 @@ def feed_titles(site: Path) -> list[str]:
             assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
             titles += [e.title for e in parsed.entries]
             raw = path.read_text(encoding="utf-8")
-            titles += [html_unescape(t) for t in re.findall(r"<title>(.*?)</title>", raw, re.S)]
+            titles += [html.unescape(t) for t in re.findall(r"<title>(.*?)</title>", raw, re.S)]
         elif path.name == "feed.json":
             titles += [i["title"] for i in json.loads(path.read_text(encoding="utf-8"))["items"]]
     return titles
-
-
-def html_unescape(text: str) -> str:
-    import html
-    return html.unescape(text)
 
 
 def page_titles(site: Path) -> list[str]:
@@ -55,8 +51,8 @@ def page_titles(site: Path) -> list[str]:
     found = []
     for path in (site / "output").glob("[0-9]*/*/*/*/index.html"):
         text = path.read_text(encoding="utf-8")
-        found.append(html_unescape(re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)[1]))
-        found.append(html_unescape(re.search(r"<title>(.*?)</title>", text, re.S)[1]))
+        found.append(html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)[1]))
+        found.append(html.unescape(re.search(r"<title>(.*?)</title>", text, re.S)[1]))
     return found
 
 
