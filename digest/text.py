@@ -189,9 +189,14 @@ def one_line(text: str) -> str:
 
 
 # What looks like an HTML tag: <name ...>, </name>, <name/>, with quoted attribute values (which may
-# hold a ">"), and comments. A "<" not followed by a letter (a < b, <3, <=) is text.
-_TAG = re.compile(r"""<!--.*?-->|<(script|style)\b(?:"[^"]*"|'[^']*'|[^'">])*>.*?</\1\s*>"""
-                  r"""|</?([a-z][a-z0-9-]*)(?:\s(?:"[^"]*"|'[^']*'|[^'">])*)?/?>""", re.I | re.S)
+# hold a ">"), and comments. A "<" not followed by a letter (a < b, <3, <=) is text. No part of a
+# match runs past another "<" that could start a tag (a script's text past another <script>): so
+# each try ends at the next "<", and a line of a million unclosed "<a " or "<!--" costs linear
+# time, not hours.
+_ATTRS = r"""(?:\s(?:"[^"<]*"|'[^'<]*'|[^'"<>])*)?"""
+_TAG = re.compile(r"<!--[^<>]*-->"
+                  rf"|<(script|style)\b{_ATTRS}>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1\s*>"
+                  rf"|</?([a-z][a-z0-9-]*){_ATTRS}/?>", re.I)
 # Elements that break a line: gone, they leave a space between the words either side.
 _BREAKS = frozenset("br p div li ul ol dl dt dd tr td th table h1 h2 h3 h4 h5 h6 hr blockquote section "
                     "article header footer".split())
