@@ -34,6 +34,7 @@ JOURNAL_FILE = ".normalize-journal"
 # libyaml's C implementation where PyYAML has it (the same YAML, many times faster on long seen_in lists).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # A BOM, CRLF line ends and trailing white space read like plain LF.
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 KEYS = ("id", "title", "source", "credit", "author", "dateline", "published", "published_precision",
@@ -50,6 +51,25 @@ REUSE_CONTAINMENT = 0.8
 
 class EntryError(Exception):
     """An entry file that cannot be read; str() names the file and line."""
+
+
+class _Loader(_LOADER):
+    """The safe loader, with a value Python cannot hold (2025-02-30, year 0, an int of 5,000 digits)
+    reported as a YAML error at its line: PyYAML raises a bare ValueError there, which no caller
+    expects."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as err:
+            hint = ("; write a date such as 2025-07-12 or a time such as 2025-07-12T09:30:00+00:00"
+                    if node.tag.endswith(":timestamp") else "")
+            value = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            raise yaml.constructor.ConstructorError(None, None, f"{value!r} cannot be read ({err}){hint}",
+                                                    node.start_mark) from None
+
+
+ALIASES_REFUSED = "YAML aliases are not allowed in front matter; write the value out in full where it is needed"
 
 
 # Dump text is plain text, never markup: characters Markdown would act on are escaped, so a dump's
@@ -95,8 +115,9 @@ def parse(text: str, path: Path) -> tuple[dict, str]:
     if not m:
         raise EntryError(f"{path}:1: no front matter: an entry starts with a line '---', the YAML "
                          "fields, and another line '---'")
+    _refuse_aliases(m["yaml"], path)
     try:
-        meta = yaml.load(m["yaml"], Loader=_LOADER) or {}
+        meta = yaml.load(m["yaml"], Loader=_Loader) or {}
     except yaml.YAMLError as err:
         # The context mark is where the faulty construct starts; the problem mark is where the
         # parser gave up, often a line later.
@@ -106,6 +127,21 @@ def parse(text: str, path: Path) -> tuple[dict, str]:
     if not isinstance(meta, dict):
         raise EntryError(f"{path}:2: the front matter must be 'key: value' lines")
     return meta, text[m.end():]
+
+
+def _refuse_aliases(text: str, path: Path):
+    """An alias (`*name`) repeats a value without writing it: nine lines of them make a billion
+    strings ("billion laughs"), which whatever reads the value then walks. No entry needs one. An
+    alias needs a `*`, so only the rare front matter with one is scanned, event by event (libyaml's
+    composer resolves aliases in C, out of a subclass's reach)."""
+    if "*" not in text:
+        return
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                raise EntryError(f"{path}:{event.start_mark.line + 2}: {ALIASES_REFUSED}")
+    except yaml.YAMLError:
+        return          # bad YAML: the load reports it, at its line
 
 
 def id_of(meta: dict, root: Path, path: Path) -> str | None:

@@ -9,7 +9,7 @@ from .ingest.extract import summary_of
 from .ingest.lines import DATELINE
 from .merge import fingerprint, representative
 from .model import Article, Entry, Sighting
-from .text import sentences, tokens
+from .text import one_line, sentences, tokens, without_tags
 
 STAND_IN_LENGTH = 90            # characters, the ellipsis included
 
@@ -46,11 +46,17 @@ def unique_ids(entries: list[Entry]) -> None:
             by_id[base][n].id = new
 
 
+def headline(text: str | None) -> str:
+    """A headline from a dump as the site shows it: one line of visible characters (no bidi
+    overrides, zero-width spaces or controls), without the HTML tags a page left in it."""
+    return without_tags(one_line(text or ""))
+
+
 def stand_in_title(body: list[str], dump: str) -> str:
     """What stands in for the headline of a page that shows none (the site needs one): the body's
     first sentence, without its dateline, shortened at a word boundary to STAND_IN_LENGTH
     characters with an ellipsis. Never empty."""
-    text = next((p.strip() for p in body if p.strip()), "")
+    text = next(filter(None, map(headline, body)), "")
     m = DATELINE.match(text)
     if m and text[m.end():].strip():
         text = text[m.end():].strip()
@@ -59,7 +65,7 @@ def stand_in_title(body: list[str], dump: str) -> str:
     if first.endswith(("。", ".")) and not first.endswith(".."):
         first = first[:-1]          # a headline has no full stop
     title = _shorten(first.strip(), STAND_IN_LENGTH)
-    return title or f"Untitled ({dump})"
+    return title or f"Untitled ({one_line(dump)})"
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -73,8 +79,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _first_title(members: list[Article]) -> str | None:
-    """The first headline with any text: the renderer refuses a blank one."""
-    return next((a.title.strip() for a in members if a.title and a.title.strip()), None)
+    """The first headline with any text once cleaned (headline): the renderer refuses a blank one."""
+    return next(filter(None, (headline(a.title) for a in members)), None)
 
 
 def _first(members: list[Article], attr: str):

@@ -157,3 +157,56 @@ def sentences(text: str) -> list[str]:
     if text[last:].strip():
         out.append(text[last:].strip())
     return out
+
+
+# --- headlines ----------------------------------------------------------------------------------
+
+# A headline is one line of visible text. Controls (Unicode category Cc) and invisible format
+# characters (Cf) go: bidi embeddings, overrides and isolates (U+202A-E, U+2066-9) can make a title
+# read backwards from what it says, zero-width spaces, the BOM and word joiners hide inside words,
+# soft hyphens and tag characters hide text. Kept, because scripts need them: ZWNJ and ZWJ (U+200C,
+# U+200D), which shape Persian and Indic words and join emoji; the prepended concatenation marks,
+# visible signs written before Arabic, Syriac and Kaithi numbers; and the tag characters of an emoji
+# flag (🏴 + tags + cancel tag, the flags of Scotland, Wales, England).
+_KEEP_FORMAT = frozenset("\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+                         "\U000110bd\U000110cd")
+_FLAG_TAGS = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f)")
+# Controls that break a line or stand for space become a space, so the words either side stay apart.
+_AS_SPACE = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+
+
+def _visible(piece: str) -> str:
+    return "".join(" " if c in _AS_SPACE else c for c in piece
+                   if c in _AS_SPACE or c in _KEEP_FORMAT or unicodedata.category(c) not in ("Cc", "Cf"))
+
+
+def one_line(text: str) -> str:
+    """A headline as one line of visible characters, runs of spaces made one (see _KEEP_FORMAT)."""
+    if not text.isprintable():      # str.isprintable is False for every Cc, Cf, Zl and Zp character
+        pieces = _FLAG_TAGS.split(text)     # odd pieces are flags, kept whole
+        text = "".join(p if n % 2 else _visible(p) for n, p in enumerate(pieces))
+    return re.sub(" {2,}", " ", text).strip()
+
+
+# What looks like an HTML tag: <name ...>, </name>, <name/>, with quoted attribute values (which may
+# hold a ">"), and comments. A "<" not followed by a letter (a < b, <3, <=) is text. No part of a
+# match runs past another "<" that could start a tag (a script's text past another <script>): so
+# each try ends at the next "<", and a line of a million unclosed "<a " or "<!--" costs linear
+# time, not hours.
+_ATTRS = r"""(?:\s(?:"[^"<]*"|'[^'<]*'|[^'"<>])*)?"""
+_TAG = re.compile(r"<!--[^<>]*-->"
+                  rf"|<(script|style)\b{_ATTRS}>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1\s*>"
+                  rf"|</?([a-z][a-z0-9-]*){_ATTRS}/?>", re.I)
+# Elements that break a line: gone, they leave a space between the words either side.
+_BREAKS = frozenset("br p div li ul ol dl dt dd tr td th table h1 h2 h3 h4 h5 h6 hr blockquote section "
+                    "article header footer".split())
+
+
+def without_tags(text: str) -> str:
+    """A headline without the HTML tags a page or a dump left in it ("Markup <b>bold</b>
+    <script>x</script>" → "Markup bold"), script and style elements with their content. Only for
+    text shown as text: every field is still escaped where it is written, never made safe by this."""
+    if "<" not in text:
+        return text
+    text = _TAG.sub(lambda m: " " if (m[2] or "").lower() in _BREAKS else "", text)
+    return re.sub(" {2,}", " ", text).strip()

@@ -21,6 +21,7 @@ import nh3
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
+from ..text import without_tags
 from .markup import ATTRIBUTES, LINK_REL, TAGS, URL_SCHEMES
 from .posts import Post
 
@@ -93,8 +94,10 @@ class Item:
         url = site.base_url + post.path
         self.id = tag_uri(site, post.id)
         self.url = url
-        self.title = xml_text(post.title)
-        self.summary = xml_text(post.summary or post.title)
+        # No tags in a title: some readers show RSS titles as HTML, and the W3C validator warns. An
+        # editor's "<em>" is text on the pages (escaped); here it goes (and all is escaped still).
+        self.title = xml_text(without_tags(post.title) or post.title)
+        self.summary = xml_text(post.summary) if post.summary else self.title
         self.published = post.published
         self.updated = post.updated        # None unless an editor changed the entry
         self.authors = authors(post)

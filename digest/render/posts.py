@@ -22,6 +22,7 @@ from ..group import Item, Stories
 from ..group.stories import lede_of
 from ..group.themes import classifier
 from ..parallel import fork_map
+from ..text import one_line
 from .markup import Renderer, plain_paragraphs
 
 
@@ -61,6 +62,13 @@ class Post:
     lede: str = ""                  # its first sentences (stories compare them)
 
 
+# The years a time in an entry may have. Beyond them it is a typo or a stand-in ("9999-12-31" for
+# "never"), and near datetime's own limits (years 1 and 9999) converting it to UTC or the site's zone
+# overflows. Inside them every step after (zones, timestamps, RFC 822 dates, the archive's days)
+# has centuries to spare.
+YEARS = (1900, 2200)
+
+
 def _time(value, default_zone) -> tuple[datetime, bool] | None:
     """(aware time, is a bare date) from what YAML gives for a time field."""
     if isinstance(value, datetime):
@@ -94,39 +102,54 @@ def _line(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
+def _when(meta: dict, key: str, text: str, rel: str, default_zone, example: str) -> tuple[datetime, bool] | None:
+    """_time of a time field, None when it is absent; EntryError (file, line, what to write) when it
+    is not a time, or not in YEARS."""
+    value = meta.get(key)
+    if value is None:
+        return None
+    when = _time(value, default_zone)
+    if when is None:
+        raise EntryError(f"{rel}:{_line(text, key)}: '{key}' must be a time such as {example} or a date "
+                         f"such as 2025-07-12, not {value!r}")
+    if not YEARS[0] <= when[0].year <= YEARS[1]:
+        raise EntryError(f"{rel}:{_line(text, key)}: '{key}' ({value}) is not between the years {YEARS[0]} "
+                         f"and {YEARS[1]}; write the real time, such as {example}, or a date such as 2025-07-12")
+    return when
+
+
 def read_post(path: Path, rel: str, site) -> Post:
     """One entry file as a Post; EntryError names the file and line of what is wrong."""
     text = path.read_text(encoding="utf-8")
     meta, body = parse(text, Path(rel))
     zone = ZoneInfo(site.timezone)
     default_zone = ZoneInfo(site.default_timezone)
-    title = _text(meta, "title")
+    title = one_line(_text(meta, "title") or "")    # an editor's too: no bidi override reaches a page or feed
     if not title:
         raise EntryError(f"{rel}:{_line(text, 'title')}: the entry has no title; add a line 'title: ...' "
                          "to its front matter")
     entry_id = id_of(meta, site.content_dir, path) or rel
     basis = _text(meta, "published_basis")
     if meta.get("published") is None:       # an editor's own entry: the file's date, marked as such
-        mtime = datetime.fromtimestamp(path.stat().st_mtime, default_zone)
+        try:
+            mtime = datetime.fromtimestamp(path.stat().st_mtime, default_zone)
+        except (OverflowError, OSError, ValueError):
+            mtime = datetime.max        # refused below, as a file time out of YEARS is
+        if not YEARS[0] <= mtime.year <= YEARS[1]:
+            raise EntryError(f"{rel}:1: the entry has no 'published' and its file's date is not between the years "
+                             f"{YEARS[0]} and {YEARS[1]}; add a line 'published: 2025-07-12' to its front matter")
         meta["published"], basis = mtime.date().isoformat(), basis or "file"
-    when = _time(meta.get("published"), default_zone)
-    if when is None:
-        raise EntryError(f"{rel}:{_line(text, 'published')}: 'published' must be a time such as "
-                         f"2025-07-12T09:30:00+00:00 or a date such as 2025-07-12, not {meta.get('published')!r}")
-    published, bare_date = when
+    published, bare_date = _when(meta, "published", text, rel, default_zone, "2025-07-12T09:30:00+00:00")
     precision = _text(meta, "published_precision") or ("day" if bare_date else "minute")
     if precision not in ("minute", "hour", "day"):
         raise EntryError(f"{rel}:{_line(text, 'published_precision')}: published_precision must be minute, "
                          f"hour or day, not {precision!r}")
     # A day-precision time is a calendar day: file it under the day as written, in any zone.
     day = published.date() if precision == "day" else published.astimezone(zone).date()
-    captured = _time(meta.get("captured"), default_zone)
+    captured = _when(meta, "captured", text, rel, default_zone, "2025-07-12T09:30:00+00:00")
     updated = None
     if meta.get("updated") is not None:
-        when = _time(meta["updated"], default_zone)
-        if when is None:
-            raise EntryError(f"{rel}:{_line(text, 'updated')}: 'updated' must be a time such as "
-                             f"2025-07-13T10:00:00+00:00, not {meta['updated']!r}")
+        when = _when(meta, "updated", text, rel, default_zone, "2025-07-13T10:00:00+00:00")
         updated = when[0].astimezone(timezone.utc)
         if updated < published:
             raise EntryError(f"{rel}:{_line(text, 'updated')}: 'updated' ({meta['updated']}) is before "
