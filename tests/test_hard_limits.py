@@ -274,3 +274,15 @@ def test_no_tags_reach_a_feed_title_and_dump_headlines_lose_them(site_dir):
     assert "<h1>The desk &lt;em&gt;says&lt;/em&gt; &lt;script&gt;alert(2)&lt;/script&gt;so</h1>" in desk
     assert not [a for a in Page(desk).all("script") if a.get("type") != "application/ld+json"
                 and not a.get("src", "").startswith("/")]
+
+
+def test_a_relative_time_of_thousands_of_years_is_no_time(site_dir):
+    """'9999 years ago' would put the article before the year 1: it is not read as a time."""
+    (site_dir / "seeds" / "ages.txt").write_text(
+        "Ancient news from the village\n"
+        "Japan Today9999 years ago\n"
+        "The village council met on Monday to discuss the budget for the coming year, officials said.\n"
+        "Members agreed to repair the bridge before the rainy season begins next month.\n")
+    result = run_build(site_dir)
+    assert "Traceback" not in result.stderr and result.returncode in (0, 1), result.stderr
+    assert any("repair the bridge" in p.read_text() for p in (site_dir / "content").glob("*.md"))

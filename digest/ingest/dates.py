@@ -24,6 +24,7 @@ _UNIT = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour":
 _PRECISION = {"second": "minute", "minute": "minute", "hour": "hour", "day": "day", "week": "day",
               "month": "day", "year": "day"}
 PRECISIONS = ("minute", "hour", "day")
+LONGEST_AGO = timedelta(days=100 * 365)    # beyond this a relative time is not one a news page shows
 
 
 def parse_relative(text: str) -> Relative | None:
@@ -33,6 +34,8 @@ def parse_relative(text: str) -> Relative | None:
     n_text, unit = m["n"].lower(), m["unit"].lower()
     # "a few seconds" is under 45 s in moment.js; "a"/"an" is one unit.
     n = int(n_text) if n_text.isdigit() else 10 if n_text.startswith("a few") else 1
+    if n * _UNIT[unit] > LONGEST_AGO:       # "9999 years ago" is no publication time (and no date)
+        return None
     return Relative(m.group(0), n * _UNIT[unit], _PRECISION[unit])
 
 
