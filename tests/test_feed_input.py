@@ -6,6 +6,7 @@ The feeds are written here from the shipped seeds' articles (text the project ow
 written for these tests; the dev set's publisher texts are read from ../shared/devset when it is
 there, never copied.
 """
+import html
 import json
 import re
 import time
@@ -17,7 +18,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from conftest import DEVSET, ROOT, needs_devset
+from conftest import DEVSET, ROOT, needs_devset, run_build
 from digest.config import load
 from digest.content import parse
 from digest.ingest.dump import ingest
@@ -198,6 +199,14 @@ def test_a_summary_only_item_is_marked_as_a_summary(empty_site):
     build(empty_site)
     metas = [meta for meta, _ in entries(empty_site)]
     assert len(metas) == 2 and all(meta["body_basis"] == "summary" for meta in metas)
+    # The entry page says so, and links to the article at its source (only an http or https address).
+    assert run_build(empty_site).returncode == 0
+    pages = [p.read_text() for p in (empty_site / "output").glob("20*/*/*/*/index.html")]
+    assert len(pages) == 2
+    for meta in metas:
+        page = next(p for p in pages if html.escape(meta["title"], quote=False) in p)
+        assert "This is the summary a feed gave, not the whole article" in page
+        assert f'<a href="{html.escape(meta["url"])}" rel="nofollow noopener">' in page
 
 
 def test_a_summary_merged_with_the_full_text_is_no_summary(site_dir):
@@ -328,3 +337,14 @@ def test_feeds_of_the_dev_sets_articles_keep_their_text(empty_site):
         meta, body = got[it["title"]]
         assert sorted(meta["seen_in"]) == ["dev.atom", "dev.rss"]
         assert token_f1("\n".join(it["paragraphs"]), body_text(body)) >= 0.95
+
+
+def test_an_entrys_url_is_linked_only_when_it_is_a_web_address(site_dir):
+    for name, url in (("web", "https://example.org/news/1"), ("script", "javascript:alert(1)"),
+                      ("data", "data:text/html,<script>alert(1)</script>")):
+        (site_dir / "content" / f"{name}.md").write_text(
+            f"---\ntitle: An entry with a {name} address\npublished: 2025-07-12\nurl: '{url}'\n---\n\nText.\n")
+    assert run_build(site_dir).returncode == 0
+    pages = {p.parent.name: p.read_text() for p in (site_dir / "output").glob("20*/*/*/*/index.html")}
+    assert 'href="https://example.org/news/1"' in pages["web"]
+    assert "javascript:" not in pages["script"] and "data:text" not in pages["data"]

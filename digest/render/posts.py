@@ -50,6 +50,8 @@ class Post:
     summary: str | None = None
     image_caption: str | None = None
     seen_in: list[str] = field(default_factory=list)
+    url: str | None = None          # the article's own address (http or https only), where a page or feed gave it
+    summary_only: bool = False      # the body is a feed's summary, not the article's text
     html: str = ""                  # the body, rendered and sanitized (set by the render stage)
     html_key: str = ""              # the Markdown cache's key for the body (set with html)
     others: list["Post"] = field(default_factory=list)     # other reports of the same story, newest first
@@ -95,6 +97,11 @@ def _text(meta: dict, key: str) -> str | None:
         return None
     value = str(value).strip()
     return value or None
+
+
+def _web_address(url: str | None) -> str | None:
+    """An http or https address, or None: a link a page shows may never run script (javascript:)."""
+    return url if url and re.match(r"https?://[^\s<>\"']+$", url, re.I) else None
 
 
 def _line(text: str, key: str) -> int:
@@ -174,6 +181,7 @@ def read_post(path: Path, rel: str, site) -> Post:
         iso=day.isoformat() if precision == "day" else published.astimezone(zone).isoformat(timespec="minutes"),
         story=_text(meta, "story"), summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
         seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)],
+        url=_web_address(_text(meta, "url")), summary_only=_text(meta, "body_basis") == "summary",
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
 
 
