@@ -56,7 +56,7 @@ class EntryError(Exception):
 class _Loader(_LOADER):
     """The safe loader, with a value Python cannot hold (2025-02-30, year 0, an int of 5,000 digits)
     reported as a YAML error at its line: PyYAML raises a bare ValueError there, which no caller
-    expects."""
+    expects. (Slower: used only to tell where, once the plain loader has failed so.)"""
 
     def construct_object(self, node, deep=False):
         try:
@@ -117,7 +117,10 @@ def parse(text: str, path: Path) -> tuple[dict, str]:
                          "fields, and another line '---'")
     _refuse_aliases(m["yaml"], path)
     try:
-        meta = yaml.load(m["yaml"], Loader=_Loader) or {}
+        try:
+            meta = yaml.load(m["yaml"], Loader=_LOADER) or {}
+        except (ValueError, OverflowError):     # rare: read again, slower, to tell where
+            meta = yaml.load(m["yaml"], Loader=_Loader) or {}
     except yaml.YAMLError as err:
         # The context mark is where the faulty construct starts; the problem mark is where the
         # parser gave up, often a line later.

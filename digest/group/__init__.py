@@ -9,6 +9,7 @@ Themes belong to one entry and are found where the entry is read (themes.classif
 entries, so they are worked out over all of them here; their ids are remembered in content/ so that
 a story keeps its id from build to build, and on every machine the content/ folder goes to.
 """
+import hashlib
 import json
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from ..files import write_atomic
 from .stories import Item, Rarity, StoryIndex, named  # noqa: F401 (Item: for callers)
 
 STORY_FILE = ".stories.json"     # in content/: the story id each entry had at the last build
+
+
+def _digest(texts: tuple) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        h.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    return h.digest()
 
 
 class Stories:
@@ -42,10 +50,26 @@ class Stories:
         return {}
 
     def rarity(self, ordered: list[Item]) -> Rarity:
+        """The word rarity of these reports (ordered by time): the last one while it was learnt from
+        the same texts, else learnt again (by what changed, where the last one's texts are known)."""
         sources = Rarity.sources(ordered)
-        if self._rarity is None or self._rarity[0] != sources:
-            self._rarity = sources, Rarity.learn(sources, self._rarity)
+        if self._rarity is not None:
+            seen, rarity = self._rarity
+            if seen == sources or (isinstance(seen, bytes) and seen == _digest(sources)):
+                self._rarity = sources, rarity
+                return rarity
+        before = self._rarity if self._rarity is not None and isinstance(self._rarity[0], tuple) else None
+        self._rarity = sources, Rarity.learn(sources, before)
         return self._rarity[1]
+
+    def kept(self) -> dict:
+        """What a build keeps for the next one: the index, and the rarity with a hash of its texts."""
+        rarity = self._rarity and (_digest(self._rarity[0]) if isinstance(self._rarity[0], tuple) else self._rarity[0],
+                                   self._rarity[1])
+        return {"index": self.index, "rarity": rarity}
+
+    def take_up(self, kept: dict):
+        self.index, self._rarity = kept["index"], kept["rarity"]
 
     def assign(self, items: list[Item]) -> dict[str, str | None]:
         """key → story id, or None for a lone report; the memory is brought up to date."""

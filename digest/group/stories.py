@@ -19,6 +19,7 @@ reports alone, so a build works out only the pairs of the reports that are new o
 (StoryIndex) and gets what comparing every pair would give; and it is a function of the reports
 alone, so every machine groups the same entries alike.
 """
+import hashlib
 import math
 import re
 from collections import Counter
@@ -82,9 +83,12 @@ class Item:
     paragraphs: tuple[str, ...] = field(default=(), compare=False)
     undated: bool = False               # published is only the capture time: an upper bound
     text: str = field(init=False, compare=False, repr=False)    # what its vector is made of
+    signature: str = field(init=False, compare=False, repr=False)   # a hash of all that counts in comparing
 
     def __post_init__(self):
         object.__setattr__(self, "text", f"{self.title}. {self.title}. {self.lede}")   # the headline counts double
+        seen = f"{self.text}\0{self.published.isoformat()}\0{self.undated}".encode("utf-8", "surrogatepass")
+        object.__setattr__(self, "signature", hashlib.blake2b(seen, digest_size=16).digest())
 
 
 def lede_of(paragraphs: list[str]) -> str:
@@ -335,10 +339,6 @@ def similar_pairs(rows: np.ndarray, vectors, heads, stamps: np.ndarray, undated:
         yield i, j
 
 
-def _same(a: "Item | None", b: Item) -> bool:
-    return a is b or a == b
-
-
 class StoryIndex:
     """The reports as last grouped: each one's vector and heavy stems, and every similar pair among
     them, so that the next grouping works out only the pairs of the reports that are new or changed
@@ -352,13 +352,25 @@ class StoryIndex:
 
     def _reset(self, rarity):
         self.rarity = rarity
-        self.items: dict[str, Item] = {}
-        self.vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.items: dict[str, bytes] = {}                  # key → signature of the report as last grouped
+        self.vectors: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.edges: dict[str, set[str]] = {}
         self.pairs = 0
         self.kept = True            # the pairs are kept (not too many)
         self.last: dict | None = None                  # the last grouping
         self.matrix, self.keys = None, []              # the vectors as last grouped, rows by time
+
+    def __getstate__(self):
+        """Kept compact between builds: each vector as three byte strings (thousands of small
+        arrays pickle slowly), and not the matrix of them (made again when it is needed)."""
+        state = dict(self.__dict__)
+        state["vectors"] = {k: tuple((a.tobytes(), a.dtype.str) for a in v) for k, v in self.vectors.items()}
+        state["matrix"] = None
+        return state
+
+    def __setstate__(self, state):
+        state["vectors"] = {k: tuple(np.frombuffer(b, dtype=t) for b, t in v) for k, v in state["vectors"].items()}
+        self.__dict__.update(state)
 
     def group(self, ordered: list[Item], rarity: Rarity, similarity: float = SIMILARITY,
               window: timedelta = WINDOW) -> dict[str, str | None]:
@@ -372,8 +384,8 @@ class StoryIndex:
             self.rarity = rarity
         current = {i.key: i for i in ordered}
         items = self.items
-        changed = [k for k, i in current.items() if k in affected or not _same(items.get(k), i)]
-        gone = [k for k, i in items.items() if k in affected or not _same(current.get(k), i)]
+        changed = [k for k, i in current.items() if k in affected or items.get(k) != i.signature]
+        gone = [k for k, sig in items.items() if k in affected or k not in current or current[k].signature != sig]
         if not changed and not gone and self.last is not None:
             return self.last
         for key in gone:
@@ -382,7 +394,7 @@ class StoryIndex:
                 self.edges[other].discard(key)
                 self.pairs -= 1
         self.vectors.update(zip(changed, self.vocabulary.vectors([current[k] for k in changed], rarity)))
-        self.items = current
+        self.items = {k: i.signature for k, i in current.items()}
         self.last = self._group(ordered, changed, similarity, window)
         return self.last
 
@@ -391,8 +403,10 @@ class StoryIndex:
         old = self.rarity.bands
         moved = [s for s in old.keys() | rarity.bands.keys() if old.get(s) != rarity.bands.get(s)]
         cols = [self.vocabulary.ids[s] for s in moved if s in self.vocabulary.ids]
-        if not cols or self.matrix is None:
+        if not cols or not self.keys:
             return set()
+        if self.matrix is None:         # not kept between processes: made again from the vectors
+            self.matrix = _matrix([self.vectors[k] for k in self.keys], len(self.vocabulary.names))
         rows = np.unique(self.matrix.tocsc()[:, cols].nonzero()[0])
         return {self.keys[r] for r in rows.tolist()}
 

@@ -13,10 +13,12 @@ end, so output/ is the previous site or the new one, never a mix. The search ind
 made in its own process: with the pages in a plain build; in --watch, in the background once saves
 pause, and put in place by the same writer.
 """
+import copy
 import dataclasses
 import gc
 import hashlib
 import os
+import pickle
 import threading
 import time
 from datetime import date, datetime
@@ -27,16 +29,17 @@ import markupsafe
 from jinja2 import meta
 
 from . import feeds, html, search, sitemap
-from .markup import Cache, Renderer, key
+from .markup import Cache
 from .output import Missing, Output
 from ..content import is_entry
-from ..files import os_error
+from ..files import os_error, write_atomic
 from ..group import Stories
 from ..parallel import fork_map
-from .posts import Post, assemble, entry_files, group_stories, read_entry, reader, theme_rules
-from ..uptodate import CACHE_DIR, template_folders
+from .posts import Post, assemble, entry_files, group_stories, keep_derived, read_entry, reader, theme_rules
+from ..uptodate import CACHE_DIR, RACY_NS, code_version, now_ns, template_folders
 
 STATIC = "static"       # templates/static/** is copied to output/ as is
+STATE = "engine.pickle"  # in .digest-cache/: what a plain build knew, for the next one
 SEARCH_PAUSE = 1.5      # seconds without edits before --watch makes the search index again (it takes seconds)
 UNSETTLED = 0.05        # a file that fails to read and changed this recently is read again, once
 
@@ -86,24 +89,6 @@ def static_files(site) -> dict[str, bytes]:
                 if path.is_file() and not path.name.startswith("."):
                     files[path.relative_to(folder).as_posix()] = path.read_bytes()
     return files
-
-
-def markdown_in(cache: Cache):
-    """The read step's prepare: a post's body as safe HTML, from the cache or rendered."""
-    renderer = Renderer()
-
-    def prepare(post):
-        post.html_key = key(post.body)
-        post.html = cache.get(post.html_key) or renderer(post.body)
-        post.body = ""          # not needed any more: the workers send each post back, the lighter the better
-    return prepare
-
-
-def keep_markdown(posts, cache: Cache):
-    """What the workers rendered goes into the cache (they worked on copies of it)."""
-    for post in posts:
-        if cache.get(post.html_key) is None:
-            cache.put(post.html_key, post.html)
 
 
 def shared_context(site, statics: dict[str, bytes], feed_sets) -> dict:
@@ -203,6 +188,18 @@ def _posts_in(value):
             yield from _posts_in(getattr(value, name))
 
 
+def _alone(post):
+    """A post as the engine's state keeps it: without its links to other posts, its fingerprint,
+    its HTML (the Markdown cache has it, by html_key) or its text (worked out again from the HTML
+    when asked for). A message stays as it is."""
+    if not isinstance(post, Post):
+        return post
+    alone = copy.copy(post)
+    alone.others, alone.html, alone.plain = [], "", None
+    alone.__dict__.pop("fp", None)
+    return alone
+
+
 def _stat(path: Path):
     try:
         st = os.stat(path)
@@ -222,10 +219,10 @@ class Engine:
         self.site, self.log, self.watch = site, log, watch
         self.cache_dir = site.root / CACHE_DIR
         self.markdown = markdown or Cache(self.cache_dir / "html.pickle")
-        self.prepare = markdown_in(self.markdown)
         self.records: dict[str, tuple] = {}        # entry file → (stat, Post or error message)
         self.env = None
         self.template_keys: dict[str, str] = {}
+        self.template_refs: dict[bytes, list | None] = {}   # a template source's hash → what it references
         self.statics: dict[str, bytes] = {}
         self.page_fps: dict[str, tuple] = {}       # file → fingerprint of its last render
         self.feed_fps: dict[str, tuple] = {}
@@ -249,6 +246,50 @@ class Engine:
         if self.search:         # output/'s index serves until the follower has made the next one
             self.search_files = {rel: None for rel in self.output.live() or ()
                                  if rel.startswith(search.BUNDLE + "/")}
+        self.trusted_before = 0                     # files changed since (ns) are read whatever their stat says
+        if not watch:
+            self._load_state()
+
+    # -- what a plain build keeps for the next one ------------------------------------------------
+
+    def _state_key(self) -> str:
+        """What the kept state depends on: the code and the site's settings."""
+        return hashlib.blake2b(f"{code_version()}\0{self.site!r}".encode(), digest_size=16).hexdigest()
+
+    def _load_state(self):
+        """What the last plain build knew (entries read, pages' fingerprints, the story index), so
+        that this one reads and renders only what changed; nothing when it is of other code or
+        settings, or damaged (then everything is read and rendered, as on a first build)."""
+        try:
+            with open(self.cache_dir / STATE, "rb") as f:
+                state = pickle.load(f)
+        except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError, ImportError, TypeError):
+            return
+        if not isinstance(state, dict) or state.get("key") != self._state_key():
+            return
+        self.records, self.page_fps, self.feed_fps = state["records"], state["page_fps"], state["feed_fps"]
+        for rel, (stat, post) in list(self.records.items()):
+            if isinstance(post, Post):
+                post.html = self.markdown.get(post.html_key)
+                if post.html is None:       # not in the cache any more: read the file again
+                    del self.records[rel]
+        self.common_fp, self.story_of = state["common_fp"], state["story_of"]
+        self.template_refs = state["template_refs"]
+        self.stories.take_up(state["stories"])
+        # A file changed within a second of that build's start may have changed unseen (same size, same time).
+        self.trusted_before = state["started_ns"] - RACY_NS
+
+    def _save_state(self, started_ns: int):
+        # Each post alone: the other reports of its story and its fingerprint are worked out again
+        # (and would make pickle walk from post to post, a story at a time).
+        records = {rel: (stat, _alone(post)) for rel, (stat, post) in self.records.items()}
+        state = {"key": self._state_key(), "started_ns": started_ns, "records": records,
+                 "page_fps": self.page_fps, "feed_fps": self.feed_fps, "common_fp": self.common_fp,
+                 "story_of": self.story_of, "stories": self.stories.kept(), "template_refs": self.template_refs}
+        try:
+            write_atomic(self.cache_dir / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            (self.cache_dir / STATE).unlink(missing_ok=True)    # no record rather than a stale one
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -259,13 +300,20 @@ class Engine:
         """Read until the file holds still: an editor writing in place may be half-way."""
         for attempt in range(50):
             before = _stat(path)
-            result = read_entry(path, rel, self.site, self.prepare)
+            result = read_entry(path, rel, self.site, self.markdown)
             after = _stat(path)
             if before == after and not (isinstance(result, str) and after and attempt == 0
                                         and time.time_ns() - after[1] < UNSETTLED * 1e9):
                 return after, result
             time.sleep(0.01)
         return after, result
+
+    def _compile_for_workers(self, reading: int):
+        """While many entries are read: compile every template, so that the render's workers,
+        forked after, share them (each would compile its own). With few, templates compile as pages
+        need them."""
+        if reading >= 200:
+            html.compile_all(self.env)
 
     def _rescan(self, meanwhile=None):
         """Every entry file looked at again; those whose size or time changed are read (on all cores
@@ -274,9 +322,12 @@ class Engine:
         self.link_warnings = []
         files = entry_files(self.site, self.link_warnings)
         stats = {rel: _stat(path) for path, rel in files}
-        todo = [(path, rel) for path, rel in files if rel not in self.records or self.records[rel][0] != stats[rel]]
-        results = fork_map(reader(self.site, self.prepare), todo, meanwhile=meanwhile)
-        keep_markdown([r for r in results if isinstance(r, Post)], self.markdown)
+        trusted = self.trusted_before
+        todo = [(path, rel) for path, rel in files if rel not in self.records or self.records[rel][0] != stats[rel]
+                or stats[rel] is None or stats[rel][1] >= trusted]
+        results = fork_map(reader(self.site, self.markdown), todo,
+                           meanwhile=(lambda: meanwhile(len(todo))) if meanwhile else None)
+        keep_derived([r for r in results if isinstance(r, Post)], self.markdown)
         self.records = {rel: self.records[rel] for rel in stats if rel in self.records}
         self.order = None
         self.records.update({rel: (stats[rel], result) for (_, rel), result in zip(todo, results)})
@@ -296,7 +347,7 @@ class Engine:
                 self.order = None
             self.records[rel] = self._read(path, rel)
             if isinstance(self.records[rel][1], Post):
-                keep_markdown([self.records[rel][1]], self.markdown)
+                keep_derived([self.records[rel][1]], self.markdown)
 
     def _readable(self) -> list[Post]:
         """The posts read, in file order, without those that could not be read."""
@@ -326,15 +377,25 @@ class Engine:
                     h.update(f"missing {current}\0".encode())
                     continue
                 h.update(f"{current}\0{source}\0".encode())
-                try:
-                    referenced = list(meta.find_referenced_templates(self.env.parse(source)))
-                except jinja2.TemplateSyntaxError:
-                    continue            # rendering will name the error
-                if None in referenced:  # a name worked out while rendering: depend on every template
+                referenced = self._references(source)
+                if referenced is None:  # a name worked out while rendering: depend on every template
                     referenced = [n for n in self.env.list_templates()]
-                todo.extend(n for n in referenced if n)
+                todo.extend(referenced)
             self.template_keys[name] = h.hexdigest()
         return self.template_keys[name]
+
+    def _references(self, source: str) -> list[str] | None:
+        """The templates a template's source extends, includes or imports (None: one is named only
+        while rendering), by the source's hash: parsing every template again would cost each plain
+        build a quarter of a second."""
+        digest = hashlib.blake2b(source.encode(), digest_size=16).digest()
+        if digest not in self.template_refs:
+            try:
+                found = list(meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                found = []              # rendering will name the error
+            self.template_refs[digest] = None if None in found else [n for n in found if n]
+        return self.template_refs[digest]
 
     # -- building ----------------------------------------------------------------------------------
 
@@ -345,9 +406,13 @@ class Engine:
         # The cycle collector would walk every entry kept in memory, many times a build: it waits
         # until the build is done, and what the first build keeps for good is never walked again.
         first = self.env is None
+        started_ns = now_ns()
         gc.disable()
         try:
-            return self._build(changed)
+            report = self._build(changed)
+            if not self.watch:
+                self._save_state(started_ns)
+            return report
         except EntryErrors:
             self.pages = None           # records hold posts no page holds: list the pages again next time
             raise
@@ -382,7 +447,7 @@ class Engine:
             # The templates compile here while the workers read the entries, so the render's
             # workers share them.
             self._load_templates()
-            self._rescan(meanwhile=lambda: html.compile_all(self.env))
+            self._rescan(meanwhile=self._compile_for_workers)
         else:
             before = {rel: self.records.get(rel) for rel in map(self._rel, changed)}
             self._reread(changed)
@@ -441,6 +506,8 @@ class Engine:
             for feed in changed_feeds:
                 feed_files.update(feeds.feed_files(site, feed, [by_id[p.id] for p in self.chosen[feed]]))
 
+        if len(stale) >= 200:           # workers will render: they share what is compiled here
+            html.compile_all(self.env)
         try:
             rendered = render_pages(self.env, self.common, stale, self.output, meanwhile=make_feeds)
         except html.TemplateError as err:

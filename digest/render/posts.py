@@ -9,8 +9,9 @@ and text, unless its front matter names them; its story over all entries (group_
 import hashlib
 import os
 import re
-from operator import attrgetter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,11 +20,11 @@ from slugify import slugify
 
 from ..content import EntryError, entry_paths, id_of, parse
 from ..group import Item, Stories
-from ..group.stories import lede_of
+from ..group.stories import IDF_DOCUMENTS, basis, lede_of
 from ..group.themes import classifier
 from ..parallel import fork_map
 from ..text import one_line
-from .markup import Renderer, plain_paragraphs
+from .markup import Renderer, key, plain_paragraphs
 
 
 @dataclass
@@ -52,15 +53,17 @@ class Post:
     seen_in: list[str] = field(default_factory=list)
     url: str | None = None          # the article's own address (http or https only), where a page or feed gave it
     summary_only: bool = False      # the body is a feed's summary, not the article's text
-    html: str = ""                  # the body, rendered and sanitized (set by the render stage)
+    html: str = ""                  # the body, rendered and sanitized (set by derive)
     html_key: str = ""              # the Markdown cache's key for the body (set with html)
+    group_key: str = ""             # the cache's key for its lede and themes (set by derive)
+    grouped: tuple = ()             # (lede, themes found from the rules or None), as cached
     others: list["Post"] = field(default_factory=list)     # other reports of the same story, newest first
     digest: str = ""                # hash of the entry file's text: what the post was made from
     own_path: str = ""              # path as the file alone decides it (a clash may lengthen `path`)
     unknown_themes: list[str] = field(default_factory=list)     # listed, but not in site.yaml: left out
     order: tuple = ()               # sort key: newest first, then by id
     iso: str = ""                   # the time for <time datetime> and the sitemap, to the precision known
-    text: tuple[str, ...] = ()      # the body as plain text, a string per paragraph (what grouping reads)
+    plain: tuple[str, ...] | None = None    # the body as plain text, a paragraph a string (see text)
     lede: str = ""                  # its first sentences (stories compare them)
 
 
@@ -69,6 +72,17 @@ class Post:
 # overflows. Inside them every step after (zones, timestamps, RFC 822 dates, the archive's days)
 # has centuries to spare.
 YEARS = (1900, 2200)
+
+
+def _plain_text(post: "Post") -> tuple[str, ...]:
+    """The body as a reader reads it, a string per paragraph (what grouping reads), worked out from
+    the HTML the first time it is asked for."""
+    if post.plain is None:
+        post.plain = plain_paragraphs(post.html)
+    return post.plain
+
+
+Post.text = property(_plain_text)
 
 
 def _time(value, default_zone) -> tuple[datetime, bool] | None:
@@ -185,25 +199,58 @@ def read_post(path: Path, rel: str, site) -> Post:
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
 
 
-def read_entry(path: Path, rel: str, site, prepare=None) -> "Post | str":
-    """One entry file as a Post, its Markdown rendered (by `prepare(post)` when given, which sets
-    post.html) and its themes found, or the message that says why it cannot be shown, naming the
-    file (and line)."""
+def read_entry(path: Path, rel: str, site, cache=None) -> "Post | str":
+    """One entry file as a Post with what the site reads of its text (see derive), or the message
+    that says why it cannot be shown, naming the file (and line)."""
     try:
         post = read_post(path, rel, site)
     except EntryError as err:
         return str(err)
     except (OSError, UnicodeDecodeError) as err:
         return f"{rel}: cannot be read ({err})"
-    if prepare:
-        prepare(post)
-    else:
-        post.html = Renderer()(post.body)
-    post.text = plain_paragraphs(post.html)
-    post.lede = lede_of(list(post.text))
-    if not post.themes_by_hand:
-        post.themes = theme_rules(site).classify(post.title, post.text)
+    derive(post, site, cache)
     return post
+
+
+_RENDER = Renderer()
+
+
+def derive(post: Post, site, cache=None):
+    """What the site reads of an entry's text: its Markdown as safe HTML, that HTML's text as
+    paragraphs, its lede and (unless set by hand) its themes. From `cache` (markup.Cache) where it
+    has them: the HTML by the body's hash, lede and themes by the hash of the headline, the body and
+    the rules. The body itself is dropped (nothing needs it once it is HTML, and the read workers
+    send each post back: the lighter the better)."""
+    post.html_key = key(post.body)
+    post.html = (cache and cache.get(post.html_key)) or _RENDER(post.body)
+    post.group_key = key(f"{_rules_key(site)}\0{post.title}\0{post.themes_by_hand}\0{post.body}")
+    post.body = ""
+    found = cache and cache.get(post.group_key)
+    if found is None:
+        themes = None if post.themes_by_hand else theme_rules(site).classify(post.title, post.text)
+        found = lede_of(list(post.text)), themes
+    post.grouped = found
+    post.lede = found[0]
+    if not post.themes_by_hand:
+        post.themes = found[1]
+
+
+def keep_derived(posts, cache):
+    """What the read workers worked out goes into the cache (they worked on copies of it)."""
+    for post in posts:
+        if cache.get(post.html_key) is None:
+            cache.put(post.html_key, post.html)
+        if cache.get(post.group_key) is None:
+            cache.put(post.group_key, post.grouped)
+
+
+def _rules_key(site) -> str:
+    return _rules_digest(tuple(t.rules for t in site.themes if t.rules))
+
+
+@lru_cache(maxsize=8)
+def _rules_digest(rules: tuple) -> str:
+    return key(repr(rules))
 
 
 def theme_rules(site):
@@ -214,8 +261,12 @@ def theme_rules(site):
 def group_stories(stories: Stories, posts: list[Post]) -> dict[str, str | None]:
     """Every post's story: the one its front matter names, else the one the clustering of the
     others finds (with ids kept from the last build). id → story."""
-    found = stories.assign([Item(p.id, p.title, p.lede, p.published, p.text, p.basis == "capture")
-                            for p in posts if not p.story_by_hand])
+    grouped = [p for p in posts if not p.story_by_hand]
+    # Paragraphs count only where word rarity is learnt from them (sites under IDF_DOCUMENTS reports):
+    # working each post's text out of its HTML costs more than the grouping itself.
+    paragraphs = IDF_DOCUMENTS - basis(len(grouped)) > 0
+    found = stories.assign([Item(p.id, p.title, p.lede, p.published, p.text if paragraphs else (), p.basis == "capture")
+                            for p in grouped])
     for post in posts:
         if not post.story_by_hand:
             post.story = found[post.id]
@@ -236,20 +287,19 @@ def entry_files(site, skipped: list | None = None) -> list[tuple[Path, str]]:
     return files
 
 
-def reader(site, prepare):
+def reader(site, cache=None):
     """fork_map's job: entry files → Posts, or the message saying why a file cannot be shown."""
     def read(files: list[tuple[Path, str]]) -> list["Post | str"]:
-        return [read_entry(path, rel, site, prepare) for path, rel in files]
+        return [read_entry(path, rel, site, cache) for path, rel in files]
     return read
 
 
-def load_posts(site, prepare=None, meanwhile=None) -> tuple[list[Post], list[str]]:
+def load_posts(site) -> tuple[list[Post], list[str]]:
     """Every entry in content/, newest first, grouped into themes and stories, and the warnings for
-    those that cannot be shown. Files are read on all cores; `prepare(post)` runs there too, on
-    each post read; `meanwhile()` runs here while they are read."""
+    those that cannot be shown, as the build engine reads them (for tools and tests)."""
     theme_rules(site)           # made before the workers fork, so they share it
     skipped: list[str] = []
-    read = fork_map(reader(site, prepare), entry_files(site, skipped), meanwhile=meanwhile)
+    read = fork_map(reader(site), entry_files(site, skipped))
     warnings = skipped + [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
     posts, more = assemble(site, [r for r in read if not isinstance(r, str)])
     stories = Stories(site.content_dir)
