@@ -334,18 +334,23 @@ def measure(n: int, runs: int):
 # -- start-up ----------------------------------------------------------------------------------------
 
 def top_imports(cmd: list[str], cwd: Path, count: int = 8) -> str:
-    """The slowest top-level imports of `python -X importtime` running cmd, and their total."""
+    """What `python -X importtime` says of running cmd: the time of all imports (the top-level ones
+    added up) and the slowest packages, wherever they were first imported (a package's time
+    includes what it imports: scipy's is part of sklearn's when sklearn imports it first)."""
     err = subprocess.run([sys.executable, "-X", "importtime"] + cmd[1:], cwd=cwd, capture_output=True,
                          text=True).stderr
-    rows = []
+    total, packages = 0.0, []
     for line in err.splitlines():
         parts = line.removeprefix("import time:").split("|")
-        if line.startswith("import time:") and len(parts) == 3 and parts[1].strip().isdigit() \
-                and not parts[2].startswith("  "):
-            rows.append((int(parts[1]) / 1000, parts[2].strip()))
-    rows.sort(reverse=True)
-    return (f"{sum(ms for ms, _ in rows):.0f} ms in all; "
-            + ", ".join(f"{name} {ms:.0f} ms" for ms, name in rows[:count]))
+        if not line.startswith("import time:") or len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        ms, name = int(parts[1]) / 1000, parts[2].strip()
+        if not parts[2].startswith("  "):
+            total += ms
+        if "." not in name and not name.startswith("_"):
+            packages.append((ms, name))
+    packages.sort(reverse=True)
+    return f"{total:.0f} ms in all; " + ", ".join(f"{name} {ms:.0f} ms" for ms, name in packages[:count])
 
 
 def startup(runs: int = 5):
