@@ -226,6 +226,8 @@ def ours(master: Master, where: Path, search: bool, runs: int, n: int) -> dict:
                 edit_one(master, site / "content")
             settle()
             took, mb, err = run(cmd, site)
+            if "warning: search:" in err:       # Pagefind failed (killed for want of memory, say): no search built
+                sys.exit(f"ours ({scenario}) built no search index:\n{err[-2000:]}")
             results[scenario].append((took, mb))
             if scenario == "nothing changed":
                 if UP_TO_DATE not in err:       # it did the work again: time the build after it too
