@@ -199,7 +199,9 @@ SCHEMA: tuple[Key, ...] = (
         "an absolute path).", "output_dir"),
     Key("templates", FOLDER, "templates",
         "The site's templates folder; files it lacks come from the shipped ones.", "templates_dir"),
-    Key("page_size", COUNT, 20, "Entries per page of a theme page.", "page_size"),
+    Key("page_size", COUNT, 20, "Entries on the first page of a theme, an outlet or a story (its newest), and "
+        "the most on a page of one of its months: a busier month is cut into parts of this many, counted from "
+        "its oldest entry.", "page_size"),
     Key("search", FLAG, True, "Build the search index and page (Pagefind).", "search"),
     Key("normalize.seeds", FOLDER, "seeds", "Folder of raw dumps (`.txt`), saved pages (`.html`, `.htm`) and feeds "
         "(`.xml`, `.rss`, `.atom`, `.json`), each also as `.gz`; read only.", "seeds_dir"),

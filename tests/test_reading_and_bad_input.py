@@ -60,8 +60,8 @@ def test_a_dump_that_vanishes_mid_build_is_a_warning(site_dir, monkeypatch):
     gone.write_text(TEXT)
     real = pipeline.dump_files
 
-    def listing_then_delete(folder):
-        files = real(folder)
+    def listing_then_delete(folder, *args):
+        files = real(folder, *args)
         gone.unlink()
         return files
     monkeypatch.setattr(pipeline, "dump_files", listing_then_delete)

@@ -14,14 +14,17 @@ WIDTHS = (375, 1280)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     # Served from a sub-path, as a site on a shared host is: every link must still work.
-    return build_site_copy(tmp_path_factory.mktemp("browser"), base_url="http://127.0.0.1/news/")
+    # page_size 2: a theme's pages by month, and the parts of a month, are there to check too
+    return build_site_copy(tmp_path_factory.mktemp("browser"), base_url="http://127.0.0.1/news/",
+                           extra_yaml="page_size: 2\n")
 
 
 @pytest.fixture(scope="module")
 def pages(site):
     entry = sorted((site / "output").glob("20*/*/*/*/index.html"))[0]
     story = sorted((site / "output").glob("stories/*/index.html"))[0]
-    return {"front": "", "theme": "themes/japan/", "entry": entry.parent.relative_to(site / "output").as_posix() + "/",
+    return {"front": "", "theme": "themes/japan/", "month": "themes/japan/2025/07/",
+            "part": "themes/japan/2025/07/part/1/", "entry": entry.parent.relative_to(site / "output").as_posix() + "/",
             "story": story.parent.relative_to(site / "output").as_posix() + "/",
             "archive": "archive/", "search": "search/"}
 

@@ -90,15 +90,23 @@ def test_coverage_chart_is_inline_svg_with_a_table(site):
     assert "<script" not in html
 
 
-def test_theme_pages_paginate_and_link_each_other(sub_site):
+def test_theme_pages_go_by_month_and_link_each_other(sub_site):
+    """page_size 2: the seeds' 4 Japan entries, all of July 2025, are on the theme's page (the
+    newest 2) and July's pages (its newest 2, then part 1 with the 2 before them)."""
     out = sub_site / "output" / "themes"
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("index.html"))
     japan = [p for p in pages if p.startswith("japan/")]
-    assert "japan/index.html" in japan and "japan/page/2/index.html" in japan
+    assert japan == ["japan/2025/07/index.html", "japan/2025/07/part/1/index.html", "japan/index.html"]
+    assert not any("/page/" in p for p in pages)
     first = page(sub_site, "themes/japan/index.html")
-    assert "/news/digest/themes/japan/page/2/" in first.links()
-    second = page(sub_site, "themes/japan/page/2/index.html")
-    assert "/news/digest/themes/japan/" in second.links()
+    assert "/news/digest/themes/japan/2025/07/" in first.links()
+    july = page(sub_site, "themes/japan/2025/07/index.html")
+    assert [a["href"] for a in july.all("a", rel="next")] == ["/news/digest/themes/japan/2025/07/part/1/"]
+    assert "/news/digest/themes/japan/#months-h" in july.links()
+    part = page(sub_site, "themes/japan/2025/07/part/1/index.html")
+    assert [a["href"] for a in part.all("a", rel="prev")] == ["/news/digest/themes/japan/2025/07/"]
+    listed = [h for p in (july, part) for h in p.links() if h.startswith("/news/digest/2025/")]
+    assert len(listed) == len(set(listed)) == 4
 
 
 def test_archive_days_sources_404_sitemap_robots(site):

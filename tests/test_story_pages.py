@@ -1,6 +1,7 @@
 """Stories at any size: an entry page shows a few other reports of its story and links to the
 story's own pages, which list them all (paginated); the site grows with the reports, not with
 their square."""
+import re
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta, timezone
@@ -69,12 +70,12 @@ def village_posts(site) -> list[Post]:
 
 
 def story_page_urls(site, first: str) -> list[str]:
-    """The story's pages, following its pager from the first."""
-    urls, url = [], first
-    while url:
-        urls.append(url)
-        nxt = [a["href"] for a in page(site, url.strip("/") + "/index.html").all("a", rel="next")]
-        url = nxt[0] if nxt else None
+    """The story's pages: its first page, then each month's page and that month's older parts, as
+    the pages link them."""
+    urls = [first]
+    for month in [h for h in page(site, first.strip("/") + "/index.html").links() if re.fullmatch(rf"{first}\d{{4}}/\d\d/", h)]:
+        urls.append(month)
+        urls += dict.fromkeys(h for h in page(site, month.strip("/") + "/index.html").links() if h.startswith(month + "part/"))
     return urls
 
 
@@ -94,15 +95,21 @@ def test_an_entry_page_shows_at_most_ten_others_and_links_the_story_page(story_s
 
 def test_the_story_pages_list_all_its_reports_newest_first(story_site):
     posts = village_posts(story_site)
-    urls = story_page_urls(story_site, f"/stories/{posts[0].story}/")
-    assert len(urls) == 2           # page_size 20
+    first = f"/stories/{posts[0].story}/"
+    urls = story_page_urls(story_site, first)
+    # page_size 20: the newest 20 first, then September's page (its newest 5) and its part 1 (the oldest 20)
+    assert urls == [first, first + "2025/09/", first + "2025/09/part/1/"]
+    front = page(story_site, first.strip("/") + "/index.html")
+    assert front.all("h1") and posts[0].title in front.text      # the lead: the newest report
+    assert "25 reports of this story" in front.text
+    assert [h for h in front.links() if h.startswith("/2025/09/")] == ["/" + p.path for p in posts[:20]]
     listed = []
-    for url in urls:
+    for url in urls[1:]:
         p = page(story_site, url.strip("/") + "/index.html")
-        assert p.all("h1") and posts[0].title in p.text      # the lead: the newest report
-        assert "25 reports of this story" in p.text
+        assert "25 reports of this story" not in p.text          # a month's pages do not change with the story
         listed += [h for h in p.links() if h.startswith("/2025/09/")]
     assert listed == ["/" + p.path for p in posts]          # every report once, newest first
+    assert "25 reports in September 2025" in page(story_site, urls[1].strip("/") + "/index.html").text
     sitemap = (story_site / "output" / "sitemap.xml").read_text(encoding="utf-8")
     for url in urls:
         assert f"<loc>http://localhost:8000{url}</loc>" in sitemap
@@ -188,7 +195,8 @@ def test_story_urls_are_unique_whatever_the_ids():
 def test_entry_and_story_pages_pass_the_nu_html_checker(story_site, tmp_path):
     posts = village_posts(story_site)
     folder = tmp_path / "pages"
-    for rel in [posts[12].path, f"stories/{posts[0].story}/", f"stories/{posts[0].story}/page/2/", "", posts[0].path[:11]]:
+    story = f"stories/{posts[0].story}/"
+    for rel in [posts[12].path, story, story + "2025/09/", story + "2025/09/part/1/", "", posts[0].path[:11]]:
         target = folder / (rel.replace("/", "_") or "front") / "index.html"
         target.parent.mkdir(parents=True)
         shutil.copy(story_site / "output" / rel / "index.html", target)

@@ -54,7 +54,9 @@ def edit_themes(site, rng, n):
 
 def edit_time(site, rng, n):
     path = rng.choice(_entries(site))
-    _set(path, "published", f"'2025-07-{1 + rng.randrange(14):02d}T{rng.randrange(24):02d}:05:00+09:00'")
+    # into June too: a theme's and an outlet's pages go by month (page_size 4: July's in parts)
+    month = rng.choice(["06", "07", "07"])
+    _set(path, "published", f"'2025-{month}-{1 + rng.randrange(14):02d}T{rng.randrange(24):02d}:05:00+09:00'")
     return {path}
 
 

@@ -13,21 +13,23 @@ import json
 from pathlib import Path
 
 from ..files import write_atomic
-from .stories import Inputs, Item, cluster_inputs, inputs, named  # noqa: F401 (Item: for callers)
+from .stories import Item, Rarity, StoryIndex, named  # noqa: F401 (Item: for callers)
 
 STORY_FILE = ".stories.json"     # in content/: the story id each entry had at the last build
 
 
 class Stories:
-    """The story of every entry, ids kept from the last build (content/.stories.json). The last
-    clustering is kept in memory and used again while its inputs stay the same (an edit that
-    changes no headline, lede, time or word rarity), which --watch relies on."""
+    """The story of every entry, ids kept from the last build (content/.stories.json). The reports'
+    vectors and similar pairs are kept in memory between builds (StoryIndex): a build works out
+    only the pairs of what changed, which --watch relies on."""
 
     def __init__(self, content_dir: Path):
         self.path = Path(content_dir) / STORY_FILE
-        self.memory = self._load()
+        self.ids = self._load()
+        self.index = StoryIndex()
         self.warnings: list[str] = []
-        self._last: tuple[Inputs, dict] | None = None
+        self._rarity: tuple[tuple, Rarity] | None = None      # (what it was learnt from, the rarity)
+        self._named: tuple | None = None                      # (the last labels, the stories named from them)
 
     def _load(self) -> dict[str, str]:
         try:
@@ -39,23 +41,31 @@ class Stories:
             pass            # a lost memory only means stories may get new ids
         return {}
 
+    def rarity(self, ordered: list[Item]) -> Rarity:
+        sources = Rarity.sources(ordered)
+        if self._rarity is None or self._rarity[0] != sources:
+            self._rarity = sources, Rarity.learn(sources, self._rarity)
+        return self._rarity[1]
+
     def assign(self, items: list[Item]) -> dict[str, str | None]:
         """key → story id, or None for a lone report; the memory is brought up to date."""
         self.warnings = []
-        given = inputs(items)
-        if self._last is None or self._last[0] != given:
-            self._last = given, cluster_inputs(given)
-        found = named(self._last[1], self.memory)
-        memory = {key: story for key, story in sorted(found.items()) if story}
-        if memory != self.memory:
-            self._save(memory)
+        ordered = sorted(items, key=lambda i: (i.published, i.key))
+        labels = self.index.group(ordered, self.rarity(ordered))
+        if self._named is not None and self._named[0] is labels:
+            return self._named[1]           # nothing moved: the same stories, the same ids
+        found = named(labels, self.ids)
+        ids = {key: story for key, story in sorted(found.items()) if story}
+        if ids != self.ids:
+            self._save(ids)
+        self._named = labels, found
         return found
 
-    def _save(self, memory: dict[str, str]):
-        self.memory = memory
+    def _save(self, ids: dict[str, str]):
+        self.ids = ids
         if not self.path.parent.is_dir():
             return
-        data = json.dumps({"format": 1, "stories": memory}, indent=1, ensure_ascii=False) + "\n"
+        data = json.dumps({"format": 1, "stories": ids}, indent=1, ensure_ascii=False) + "\n"
         try:
             write_atomic(self.path, data.encode("utf-8"))
         except OSError as err:

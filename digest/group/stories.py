@@ -1,30 +1,39 @@
 """Different outlets' reports of one event → one story.
 
-Headline and lede are turned into TF-IDF vectors of word stems (scikit-learn, Snowball stemmer, so
-"resigns" meets "resignation"); two reports published within a few days of each other whose
-vectors' cosine similarity reaches the threshold are the same story, and stories are the connected
-groups of such pairs. Only reports close in time are compared, in chunks, so the work grows with
-the number of reports times the reports of a few days.
+Headline and lede are turned into TF-IDF vectors of word stems (Snowball stemmer, so "resigns"
+meets "resignation"); two reports published within a few days of each other whose vectors' cosine
+similarity reaches the threshold are the same story, and stories are the connected groups of such
+pairs. Only reports close in time are compared, so the work grows with the number of reports times
+the reports of a few days.
 
 Word rarity (IDF) is learnt from every paragraph of the reports, not only from their ledes: a small
 site has too few ledes for rarity to mean anything, and then two stories about one minister on one
 day look alike. On the labelled sets (benchmarks/themes_eval.py), each set clustered on its own as
 a site would, true pairs score 0.266 or more and false pairs 0.225 or less; the threshold sits
 between.
+
+Rarity is learnt from the site's earliest reports, as many as the last step of a series growing by
+a quarter (basis): reports mostly arrive as the newest, so it stays the same until the site has
+grown by about a quarter. While it holds, whether two reports are alike depends on those two
+reports alone, so a build works out only the pairs of the reports that are new or changed
+(StoryIndex) and gets what comparing every pair would give; and it is a function of the reports
+alone, so every machine groups the same entries alike.
 """
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from bisect import bisect_right
 from itertools import islice
 
 import numpy as np
 import snowballstemmer
-from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from scipy.sparse import coo_matrix, csr_matrix
 
 from ..groups import Linked
 from ..text import sentences
+from .stopwords import ENGLISH
 
 SIMILARITY = 0.245
 WINDOW = timedelta(days=3)
@@ -39,33 +48,28 @@ IDF_DOCUMENTS = 5_000           # documents to learn word rarity from; plenty on
 # Candidate pairs share one of each other's heaviest stems; every true pair of the labelled sets
 # shares one of its 12 heaviest.
 BLOCKING_TERMS = 16
+# Similar pairs a StoryIndex keeps; past this (one story of thousands of reports) every build groups
+# afresh, folding the pairs into the groups as they come instead of keeping them.
+EDGE_LIMIT = 2_000_000
 _WORD = re.compile(r"(?u)[\w%-]{2,}")
 _STEMMER = snowballstemmer.stemmer("english")     # PyStemmer's C implementation when installed
+_STEM: dict[str, str] = {}                          # word → stem, for the life of the process
+_STEMS: dict[str, tuple[str, ...]] = {}             # text → its stems (--watch reads the same texts again)
+_STEMS_KEPT = 200_000
 
 
-def _stem_tfidf(documents: list[str]):
-    """TF-IDF rows over word stems. Words are counted first and the vocabulary stemmed once (far
-    fewer words than tokens), then the columns of words sharing a stem are added together: the same
-    counts as stemming every token."""
-    counter = CountVectorizer(token_pattern=_WORD.pattern, stop_words="english", dtype=np.float32)
-    counts = counter.fit_transform(documents)
-    stems = _STEMMER.stemWords(list(counter.get_feature_names_out()))
-    ids = {stem: n for n, stem in enumerate(dict.fromkeys(stems))}
-    merge = csr_matrix((np.ones(len(stems), dtype=np.float32), (np.arange(len(stems)), [ids[x] for x in stems])),
-                       shape=(len(stems), len(ids)))
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts @ merge).astype(np.float32).tocsr()
-
-
-def _top_terms(vectors, k: int):
-    """A 0/1 matrix marking each row's k heaviest terms."""
-    rows, cols = [], []
-    for r in range(vectors.shape[0]):
-        a, b = vectors.indptr[r], vectors.indptr[r + 1]
-        best = vectors.indices[a:b][np.argsort(-vectors.data[a:b], kind="stable")[:k]]
-        rows.append(np.full(len(best), r))
-        cols.append(best)
-    rows, cols = np.concatenate(rows), np.concatenate(cols)
-    return csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=vectors.shape)
+def stems_of(text: str) -> tuple[str, ...]:
+    """The text's words (two characters or more, lower case, no English stop word), stemmed."""
+    found = _STEMS.get(text)
+    if found is None:
+        words = [w for w in _WORD.findall(text.lower()) if w not in ENGLISH]
+        new = [w for w in dict.fromkeys(words) if w not in _STEM]
+        _STEM.update(zip(new, _STEMMER.stemWords(new)))
+        found = tuple(_STEM[w] for w in words)
+        if len(_STEMS) >= _STEMS_KEPT:
+            _STEMS.clear()
+        _STEMS[text] = found
+    return found
 
 
 @dataclass(frozen=True)
@@ -74,23 +78,13 @@ class Item:
     title: str
     lede: str                           # the first sentences of the text (see lede_of)
     published: datetime
-    # The whole text, to learn word rarity from: only the paragraphs that Inputs takes count.
+    # The whole text, to learn word rarity from (the first paragraphs of the earliest reports).
     paragraphs: tuple[str, ...] = field(default=(), compare=False)
     undated: bool = False               # published is only the capture time: an upper bound
+    text: str = field(init=False, compare=False, repr=False)    # what its vector is made of
 
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything the clustering reads, in the order it reads it: equal inputs give equal stories,
-    so a caller can keep the last result while they stay the same."""
-    items: tuple[Item, ...]             # by time, then key
-    background: tuple[str, ...]         # the paragraphs word rarity is learnt from
-
-
-def inputs(items: list[Item]) -> Inputs:
-    ordered = tuple(sorted(items, key=lambda i: (i.published, i.key)))
-    room = max(0, IDF_DOCUMENTS - len(ordered))
-    return Inputs(ordered, tuple(islice((p for i in ordered for p in i.paragraphs), room)))
+    def __post_init__(self):
+        object.__setattr__(self, "text", f"{self.title}. {self.title}. {self.lede}")   # the headline counts double
 
 
 def lede_of(paragraphs: list[str]) -> str:
@@ -98,75 +92,357 @@ def lede_of(paragraphs: list[str]) -> str:
     return " ".join(sentences(" ".join(paragraphs[:3])[:1200])[:LEDE_SENTENCES])
 
 
-def _chunk(stamps, start: int, span: float) -> tuple[int, int, int]:
-    """The chunk of rows from `start` (stop), and the columns it is compared with (lo, hi): up to
-    CHUNK rows, fewer when the reports within `span` of them are so many that rows times columns
-    would pass CELLS (a story of thousands of reports in a few days)."""
-    stop = min(start + CHUNK, len(stamps))
-    lo = int(np.searchsorted(stamps, stamps[start] - span, "left"))
-    while True:
-        hi = int(np.searchsorted(stamps, stamps[stop - 1] + span, "right"))
-        if stop - start == 1 or (stop - start) * (hi - lo) <= CELLS:
-            return stop, lo, hi
-        stop = start + (stop - start) // 2
+def _order(items) -> list[Item]:
+    return sorted(items, key=lambda i: (i.published, i.key))
 
 
-def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta = WINDOW) -> dict[str, str | None]:
-    """key → the key of its story's earliest report (by time, then key), or None for a lone report."""
-    return cluster_inputs(inputs(items), similarity, window)
+def _steps(limit: int = 10 ** 9) -> list[int]:
+    """1, 2, 3, …, 8, 10, 12, 15, 18, 22, …: each about a quarter more than the one before."""
+    steps = [1]
+    while steps[-1] < limit:
+        steps.append(max(steps[-1] + 1, steps[-1] * 5 // 4))
+    return steps
 
 
-def cluster_inputs(given: Inputs, similarity: float = SIMILARITY, window: timedelta = WINDOW
-                   ) -> dict[str, str | None]:
-    items = given.items
-    if len(items) < 2:
-        return {i.key: None for i in items}
-    texts = [f"{i.title}. {i.title}. {i.lede}" for i in items]       # the headline counts double
-    vectors = _stem_tfidf(texts + list(given.background))[: len(texts)]
-    stamps = np.array([i.published.timestamp() for i in items])
-    span = window.total_seconds()
-    # Blocking: only reports that share one of their most distinctive stems are compared; the
-    # similarity of those pairs is then the exact cosine of the full vectors.
-    heads = _top_terms(vectors, BLOCKING_TERMS)
-    # The pairs found are folded into the groups as they come (never all held: reports of one
-    # event by the thousand make hundreds of millions), and a pair already in one group is not
-    # compared at all: it cannot change the groups.
-    linked = Linked(len(items))
-    start = 0
-    while start < len(items):
-        stop, lo, hi = _chunk(stamps, start, span)
-        shared = (heads[start:stop] @ heads[lo:hi].T).tocoo()
-        i, j = shared.row + start, shared.col + lo
-        near = (i < j) & (stamps[j] - stamps[i] <= span)
+_STEPS = _steps()
+
+
+def basis(reports: int) -> int:
+    """How many of the earliest reports word rarity is learnt from: the largest step not above
+    the number of reports. Reports are mostly added as the newest, so the earliest ones, and the
+    rarity learnt from them, stay the same until the site has grown by about a quarter."""
+    return _STEPS[bisect_right(_STEPS, reports) - 1] if reports else 0
+
+
+# Word rarity is known to within a tenth: a stem's document frequency counts by its band of
+# frequencies each a tenth wider than the one before, so that a report more or less (an edit) moves
+# the weight of a common stem only when it crosses into another band, and what changes with an
+# edit is mostly the weight of the rare stems it touches (few reports hold those).
+BAND = 1.1
+
+
+def band(df: int) -> int:
+    return int(math.log(df + 1) / math.log(BAND))
+
+
+@dataclass(frozen=True)
+class Rarity:
+    """How rare each stem is: its document frequency among `documents`, learnt from the headlines
+    and ledes of the site's earliest reports (basis) and the paragraphs of the earliest of them, up
+    to IDF_DOCUMENTS documents in all; weighed by its band of frequencies (BAND)."""
+    documents: int
+    df: dict = field(compare=False, hash=False)
+    bands: dict = field(default=None, compare=True, hash=False)
+
+    def __post_init__(self):
+        if self.bands is None:
+            object.__setattr__(self, "bands", {stem: b for stem, n in self.df.items() if (b := band(n))})
+
+    @staticmethod
+    def sources(ordered: list[Item]) -> tuple:
+        """What the rarity of these reports (ordered by time) is learnt from (equal sources, equal
+        rarity)."""
+        earliest = ordered[:basis(len(ordered))]
+        room = max(0, IDF_DOCUMENTS - len(earliest))
+        return tuple(i.text for i in earliest) + tuple(islice((p for i in earliest for p in i.paragraphs), room))
+
+    @staticmethod
+    def learn(sources: tuple, before: "tuple[tuple, Rarity] | None" = None) -> "Rarity":
+        """The rarity of these sources; from `before` (its sources and rarity) by what changed,
+        where the number of documents is the same (an edit: a few stems' counts move)."""
+        if before is None or len(before[0]) != len(sources):
+            return Rarity(len(sources), dict(Counter(stem for text in sources for stem in set(stems_of(text)))))
+        old_sources, old = before
+        moved = [n for n, (a, b) in enumerate(zip(old_sources, sources)) if a is not b and a != b]
+        if len(moved) > 64:         # reports moved in time: compare as bags of texts
+            change = Counter(sources)
+            change.subtract(Counter(old_sources))
+        else:
+            change = Counter(sources[n] for n in moved)
+            change.subtract(Counter(old_sources[n] for n in moved))
+        df, bands = dict(old.df), dict(old.bands)
+        for text, times in change.items():
+            for stem in set(stems_of(text)) if times else ():
+                left = df.get(stem, 0) + times
+                if left:
+                    df[stem] = left
+                else:
+                    df.pop(stem, None)
+                b = band(left) if left > 0 else 0
+                if b:
+                    bands[stem] = b
+                else:
+                    bands.pop(stem, None)
+        return Rarity(len(sources), df, bands)
+
+    def weight(self, stem: str) -> float:
+        """Its IDF: ln((documents + 1) / (df + 1)) + 1, with df the lower end of its band."""
+        return math.log(self.documents + 1) + 1.0 - self.bands.get(stem, 0) * math.log(BAND)
+
+
+class _Vocabulary:
+    """Stem → column, growing for the life of the process (a vector's columns never change). The
+    columns' order is the process's history, so nothing decided depends on it: heavy stems are
+    chosen by weight, then by the stem itself, and similarities are rounded (ROUNDING) before they
+    are compared, so the order a sum runs in cannot tip a pair."""
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def _column(self, stem: str) -> int:
+        found = self.ids.get(stem)
+        if found is None:
+            found = self.ids[stem] = len(self.names)
+            self.names.append(stem)
+        return found
+
+    def vectors(self, items: list[Item], rarity: "Rarity") -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """For each report: the columns (ascending) and weights of its unit TF-IDF vector (sublinear
+        term counts), and the columns of its BLOCKING_TERMS heaviest stems. All at once, in arrays."""
+        stems = [stems_of(i.text) for i in items]
+        lengths = np.array([len(x) for x in stems], dtype=np.int64)
+        cols = np.array([self._column(stem) for text in stems for stem in text], dtype=np.int64)
+        rows = np.repeat(np.arange(len(items)), lengths)
+        counts = coo_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(items), len(self.names))).tocsr()
+        counts.sum_duplicates()
+        used = np.unique(counts.indices)
+        idf = np.zeros(len(self.names))
+        idf[used] = [rarity.weight(self.names[c]) for c in used.tolist()]
+        data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+        indptr, indices = counts.indptr, counts.indices
+        row_of = np.repeat(np.arange(len(items)), np.diff(indptr))
+        norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(items)))
+        data = data / np.where(norms > 0, norms, 1.0)[row_of]
+        # Heaviest first, ties by the stem: each row's first BLOCKING_TERMS.
+        names = np.array(self.names, dtype=object)[indices] if len(indices) else np.zeros(0, dtype=object)
+        order = np.lexsort((names.astype(str), -data, row_of)) if len(indices) else np.zeros(0, dtype=np.int64)
+        place = np.arange(len(order)) - indptr[row_of[order]]
+        top = order[place < BLOCKING_TERMS]
+        top = top[np.lexsort((indices[top], row_of[top]))]            # by row, then column
+        heads_of = np.split(indices[top], np.cumsum(np.bincount(row_of[top], minlength=len(items)))[:-1])
+        return [(indices[indptr[r]:indptr[r + 1]].copy(), data[indptr[r]:indptr[r + 1]].copy(), heads_of[r].copy())
+                for r in range(len(items))]
+
+
+ROUNDING = 9        # decimals a similarity is rounded to before it meets the threshold
+
+
+def _matrix(vectors: list[tuple], width: int):
+    """The vectors as the rows of a sparse matrix."""
+    lengths = [len(v[0]) for v in vectors]
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    cols = np.concatenate([v[0] for v in vectors]) if vectors else np.zeros(0, dtype=np.int64)
+    data = np.concatenate([v[1] for v in vectors]) if vectors else np.zeros(0)
+    return csr_matrix((data, cols, indptr), shape=(len(vectors), width))
+
+
+def _heads(vectors: list[tuple], width: int):
+    """A 0/1 matrix marking each row's heaviest stems."""
+    lengths = [len(v[2]) for v in vectors]
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    cols = np.concatenate([v[2] for v in vectors]) if vectors else np.zeros(0, dtype=np.int64)
+    return csr_matrix((np.ones(len(cols), dtype=np.float32), cols, indptr), shape=(len(vectors), width))
+
+
+def _blocks(rows: np.ndarray, stamps: np.ndarray, span: float, every: bool):
+    """(rows, lo, hi): the rows in chunks, each with the columns lo:hi it is compared with. For
+    every row, a chunk needs only the reports after it; for some rows, those within `span` either
+    way, and rows far apart in time go in chunks of their own. A chunk holds up to CHUNK rows, fewer
+    when rows times columns would pass CELLS (a story of thousands of reports in a few days)."""
+    n = len(stamps)
+    if every:
+        start = 0
+        while start < n:
+            stop = min(start + CHUNK, n)
+            while True:
+                hi = int(np.searchsorted(stamps, stamps[stop - 1] + span, "right"))
+                if stop - start == 1 or (stop - start) * (hi - start) <= CELLS:
+                    break
+                stop = start + (stop - start) // 2
+            yield np.arange(start, stop), start, hi
+            start = stop
+        return
+    cuts = np.flatnonzero(np.diff(stamps[rows]) > 2 * span) + 1
+    for run in np.split(rows, cuts):
+        for part in (run[k:k + CHUNK] for k in range(0, len(run), CHUNK)):
+            lo = int(np.searchsorted(stamps, stamps[part[0]] - span, "left"))
+            hi = int(np.searchsorted(stamps, stamps[part[-1]] + span, "right"))
+            yield part, lo, hi
+
+
+def similar_pairs(rows: np.ndarray, vectors, heads, stamps: np.ndarray, undated: np.ndarray,
+                  similarity: float = SIMILARITY, window: timedelta = WINDOW, linked: Linked | None = None):
+    """The similar pairs (i, j), i before j in time, that one of `rows` (numbers of the reports
+    ordered by time) takes part in, in batches (arrays i, j). Two reports are compared when they
+    share a heavy stem and lie within `window`, or when the later is dated only by its capture and
+    the earlier lies in the weeks before it (UNDATED_REACH), whatever stems they share. Whether a
+    pair is similar depends on its two reports alone. With `linked`, pairs already in one of its
+    groups are not compared (they cannot change the groups) and those found are added to it."""
+    n = len(stamps)
+    rows = np.asarray(rows, dtype=np.int64)
+    every = len(rows) == n
+    mine = np.zeros(n, dtype=bool)
+    mine[rows] = True
+    span, reach = window.total_seconds(), UNDATED_REACH.total_seconds()
+
+    def judged(i, j):
+        if linked is not None:
+            apart = linked.apart(i, j)
+            i, j = i[apart], j[apart]
+        if not len(i):
+            return i, j
+        sims = np.asarray(vectors[i].multiply(vectors[j]).sum(axis=1)).ravel()
+        keep = np.round(sims, ROUNDING) >= similarity
+        if linked is not None:
+            linked.add(i[keep], j[keep])
+        return i[keep], j[keep]
+
+    for these, lo, hi in _blocks(rows, stamps, span, every):
+        shared = (heads[these] @ heads[lo:hi].T).tocoo()
+        a, b = these[shared.row], shared.col + lo
+        i, j = np.minimum(a, b), np.maximum(a, b)
+        # Each pair once: from its earlier report when that is a row, else from the later.
+        near = (i != j) & (stamps[j] - stamps[i] <= span) & ((a == i) | ~mine[b])
         i, j = i[near], j[near]
         for at in range(0, len(i), PAIR_BATCH):
-            bi, bj = i[at:at + PAIR_BATCH], j[at:at + PAIR_BATCH]
-            apart = linked.apart(bi, bj)
-            bi, bj = bi[apart], bj[apart]
-            sims = np.asarray(vectors[bi].multiply(vectors[bj]).sum(axis=1)).ravel()
-            keep = sims >= similarity
-            linked.add(bi[keep], bj[keep])
-        start = stop
-    # Reports dated by their capture time may be older than they look: compare each with the
-    # reports of the weeks before it too, UNDATED_CHUNK of them at a time in one product with all the
-    # rows they reach (one product per report sliced those rows again each time). Rows times columns,
-    # as one report at a time was: each row's terms are summed in the same order, to the same number.
-    reach = UNDATED_REACH.total_seconds()
-    undated = np.flatnonzero([item.undated for item in items])
-    for start in range(0, len(undated), UNDATED_CHUNK):
-        js = undated[start:start + UNDATED_CHUNK]
+            yield judged(i[at:at + PAIR_BATCH], j[at:at + PAIR_BATCH])
+    # Reports dated by their capture may be older than they look: each is compared with the reports
+    # of the weeks before it, UNDATED_CHUNK of them at a time in one product with all the rows they
+    # reach. Rows times columns: each row's terms are summed in the same order, to the same number.
+    late = np.flatnonzero(undated)
+    if len(late) and not every:         # only those that a row is, or lies in the weeks before
+        before = np.searchsorted(stamps, stamps[late] - reach - span, "left")
+        counted = np.concatenate([[0], np.cumsum(mine)])
+        late = late[mine[late] | (counted[late] - counted[before] > 0)]
+    for start in range(0, len(late), UNDATED_CHUNK):
+        js = late[start:start + UNDATED_CHUNK]
         los = np.searchsorted(stamps, stamps[js] - reach - span, "left")
         lo, hi = int(los[0]), int(js[-1])
+        if hi <= lo:
+            continue
         sims = (vectors[lo:hi] @ vectors[js].T).tocoo()
         i, col = sims.row + lo, sims.col
-        keep = (sims.data >= similarity) & (i >= los[col]) & (i < js[col])
-        linked.add(i[keep], js[col[keep]])
-    out: dict[str, str | None] = {}
-    for group in linked.groups():
-        label = items[group[0]].key if len(group) > 1 else None
-        for n in group:
-            out[items[n].key] = label
-    return out
+        keep = (np.round(sims.data, ROUNDING) >= similarity) & (i >= los[col]) & (i < js[col])
+        i, j = i[keep], js[col[keep]]
+        if not every:
+            ours = mine[i] | mine[j]
+            i, j = i[ours], j[ours]
+        if linked is not None:
+            apart = linked.apart(i, j)
+            i, j = i[apart], j[apart]
+            linked.add(i, j)
+        yield i, j
+
+
+def _same(a: "Item | None", b: Item) -> bool:
+    return a is b or a == b
+
+
+class StoryIndex:
+    """The reports as last grouped: each one's vector and heavy stems, and every similar pair among
+    them, so that the next grouping works out only the pairs of the reports that are new or changed
+    and joins the rest as they were. Valid while the word rarity it was made with holds (a new
+    Rarity starts it afresh). A site with more similar pairs than EDGE_LIMIT is grouped afresh each
+    time instead, with its pairs folded into the groups as they come."""
+
+    def __init__(self):
+        self.vocabulary = _Vocabulary()
+        self._reset(None)
+
+    def _reset(self, rarity):
+        self.rarity = rarity
+        self.items: dict[str, Item] = {}
+        self.vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.edges: dict[str, set[str]] = {}
+        self.pairs = 0
+        self.kept = True            # the pairs are kept (not too many)
+        self.last: dict | None = None                  # the last grouping
+        self.matrix, self.keys = None, []              # the vectors as last grouped, rows by time
+
+    def group(self, ordered: list[Item], rarity: Rarity, similarity: float = SIMILARITY,
+              window: timedelta = WINDOW) -> dict[str, str | None]:
+        """key → the key of its story's earliest report (by time, then key), or None for a lone
+        report. `ordered`: the reports by time, then key."""
+        affected = set()
+        if self.rarity is None or rarity.documents != self.rarity.documents:
+            self._reset(rarity)         # every weight moves
+        elif rarity is not self.rarity and rarity.bands != self.rarity.bands:
+            affected = self._weighing(rarity)
+            self.rarity = rarity
+        current = {i.key: i for i in ordered}
+        items = self.items
+        changed = [k for k, i in current.items() if k in affected or not _same(items.get(k), i)]
+        gone = [k for k, i in items.items() if k in affected or not _same(current.get(k), i)]
+        if not changed and not gone and self.last is not None:
+            return self.last
+        for key in gone:
+            self.vectors.pop(key, None)
+            for other in self.edges.pop(key, ()):
+                self.edges[other].discard(key)
+                self.pairs -= 1
+        self.vectors.update(zip(changed, self.vocabulary.vectors([current[k] for k in changed], rarity)))
+        self.items = current
+        self.last = self._group(ordered, changed, similarity, window)
+        return self.last
+
+    def _weighing(self, rarity: Rarity) -> set[str]:
+        """The reports whose vectors a new rarity changes: those holding a stem whose band moved."""
+        old = self.rarity.bands
+        moved = [s for s in old.keys() | rarity.bands.keys() if old.get(s) != rarity.bands.get(s)]
+        cols = [self.vocabulary.ids[s] for s in moved if s in self.vocabulary.ids]
+        if not cols or self.matrix is None:
+            return set()
+        rows = np.unique(self.matrix.tocsc()[:, cols].nonzero()[0])
+        return {self.keys[r] for r in rows.tolist()}
+
+    def _group(self, ordered: list[Item], changed: list[str], similarity: float, window: timedelta):
+        if len(ordered) < 2:
+            self.matrix, self.keys = None, [i.key for i in ordered]
+            return {i.key: None for i in ordered}
+        keys = [i.key for i in ordered]
+        number = {key: n for n, key in enumerate(keys)}
+        rows = np.array(sorted(number[k] for k in changed), dtype=np.int64)
+        vectors = [self.vectors[k] for k in keys]
+        width = len(self.vocabulary.names)
+        matrix, heads = _matrix(vectors, width), _heads(vectors, width)
+        self.matrix, self.keys = matrix, keys
+        stamps = np.array([i.published.timestamp() for i in ordered])
+        undated = np.array([i.undated for i in ordered])
+        linked = Linked(len(keys))
+        if self.kept:
+            for i, j in similar_pairs(rows, matrix, heads, stamps, undated, similarity, window):
+                for a, b in zip(i.tolist(), j.tolist()):
+                    ka, kb = keys[a], keys[b]
+                    if kb not in self.edges.setdefault(ka, set()):
+                        self.edges[ka].add(kb)
+                        self.edges.setdefault(kb, set()).add(ka)
+                        self.pairs += 1
+                if self.pairs > EDGE_LIMIT:
+                    self.kept, self.edges, self.pairs = False, {}, 0
+                    break
+        if self.kept:
+            pairs = [(number[a], number[b]) for a, near in self.edges.items() for b in near if a < b]
+            if pairs:
+                pairs = np.array(pairs, dtype=np.int64)
+                linked.add(pairs[:, 0], pairs[:, 1])
+        else:
+            for _ in similar_pairs(np.arange(len(keys)), matrix, heads, stamps, undated, similarity, window, linked):
+                pass
+        out: dict[str, str | None] = {}
+        for members in linked.groups():
+            label = keys[members[0]] if len(members) > 1 else None
+            for n in members:
+                out[keys[n]] = label
+        return out
+
+
+def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta = WINDOW,
+            rarity: Rarity | None = None) -> dict[str, str | None]:
+    """key → the key of its story's earliest report (by time, then key), or None for a lone report;
+    word rarity learnt from these reports (Rarity.sources) unless given."""
+    ordered = _order(items)
+    return StoryIndex().group(ordered, rarity or Rarity.learn(Rarity.sources(ordered)), similarity, window)
 
 
 def named(labels: dict[str, str | None], existing: dict[str, str]) -> dict[str, str | None]:

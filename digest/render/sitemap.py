@@ -1,8 +1,9 @@
 """Which pages the site has and what each one lists, decided before anything is rendered."""
+import dataclasses
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from slugify import slugify
 
@@ -36,7 +37,7 @@ class Outlet:
     """A line of the sources page: no entries in it, so editing one does not change the page."""
     name: str
     slug: str
-    count: int
+    count: int | None           # None on its months' pages: they do not show it
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Story:
     value (a page showing it changes only when its URL or count does)."""
     id: str
     path: str                   # its page below base_url: stories/<slug>/
-    count: int                  # its reports
+    count: int | None           # its reports (None on its months' pages: they do not show it)
 
 
 def link_stories(posts: list[Post]) -> dict[str, list[Post]]:
@@ -125,21 +126,59 @@ def sources(posts: list[Post]) -> list[Source]:
     return result
 
 
+@dataclass(frozen=True)
+class Month:
+    """A month of a list, as its pages link it: compared by value."""
+    path: str                   # its page below base_url: themes/japan/2025/07/
+    start: date                 # its first day
+
+
 def paged(folder: str, members: list[Post], size: int, template: str, context: dict,
-          stories: dict[str, Story]) -> list[Page]:
-    """A list in pages of `size` entries: folder/, folder/page/2/, ... (one empty page for none),
-    each with the Stories of its entries."""
-    count = max(1, -(-len(members) // size))
-    out = []
-    for n in range(1, count + 1):
-        url = folder + (f"page/{n}/" if n > 1 else "")
-        pager = {"number": n, "count": count,
-                 "prev": (folder + (f"page/{n - 1}/" if n > 2 else "")) if n > 1 else None,
-                 "next": f"{folder}page/{n + 1}/" if n < count else None}
-        shown = members[(n - 1) * size: n * size]
-        out.append(Page(url + "index.html", template,
-                        {**context, "posts": shown, "pager": pager, "total": len(members),
-                         "stories": links(shown, stories)}, url))
+          stories: dict[str, Story], month_context: dict | None = None) -> list[Page]:
+    """A list's pages, made so that a new entry changes only the pages that show it.
+
+    folder/ shows the newest `size` entries and, when there are more, an index of the months. Each
+    month with entries then has its page, folder/YYYY/MM/, listing that month's entries newest
+    first; a month of more than `size` is cut into parts of `size` counted from its oldest entry
+    (folder/YYYY/MM/part/N/, part 1 the oldest; the month's page holds the newest part), so a new
+    entry shifts only the parts newer than itself, within its month. Pages of a month are given
+    nothing that changes when the list grows elsewhere (`month_context`, not `context`: no totals)."""
+    total = len(members)
+    by_month: dict[tuple[int, int], list[Post]] = defaultdict(list)
+    if total > size:            # a list that fits on its first page needs no months
+        for post in members:
+            by_month[post.day.year, post.day.month].append(post)
+    keys = sorted(by_month, reverse=True)
+    months = [Month(f"{folder}{y:04d}/{m:02d}/", date(y, m, 1)) for y, m in keys]
+    shown = members[:size]
+    out = [Page(folder + "index.html", template,
+                {**context, "posts": shown, "total": total, "list_path": folder, "month": None,
+                 "months": [(month, len(by_month[key])) for month, key in zip(months, keys)],
+                 "stories": links(shown, stories)}, folder)]
+    for i, (key, month) in enumerate(zip(keys, months)):
+        entries = by_month[key]
+        n = len(entries)
+        # (number, URL, first day, last day, entries newest first), oldest part first
+        parts = []
+        for j in range(-(-n // size)):
+            shown = entries[max(0, n - (j + 1) * size): n - j * size]
+            days = [p.day for p in shown]
+            parts.append((j + 1, f"{month.path}part/{j + 1}/", min(days), max(days), shown))
+        parts[-1] = (parts[-1][0], month.path) + parts[-1][2:]         # the month's page: its newest part
+        for j, (number, url, first, last, shown) in enumerate(parts):
+            newest = j == len(parts) - 1
+            out.append(Page(url + "index.html", template,
+                            {**(month_context if month_context is not None else context),
+                             "posts": shown, "list_path": folder, "month": month,
+                             "part": number if len(parts) > 1 else None, "days": (first, last),
+                             # what changes with every entry of the month goes on its page alone
+                             "count": n if newest else None,
+                             "parts": [part[:4] for part in reversed(parts[:-1])] if newest else [],
+                             "newer": parts[j + 1][1] if not newest else None,
+                             "older": parts[j - 1][1] if j > 0 else None,
+                             "newer_month": months[i - 1] if i > 0 else None,
+                             "older_month": months[i + 1] if i + 1 < len(months) else None,
+                             "stories": links(shown, stories)}, url))
     return out
 
 
@@ -175,7 +214,8 @@ def pages(site, posts: list[Post]) -> list[Page]:
     # A story's page lists all its reports; its cards need no "N reports" of their own.
     for sid, story in stories.items():
         out += paged(story.path, by_story[sid], site.page_size, "story.html",
-                     {"story": story, "lead": by_story[sid][0]}, {})
+                     {"story": story, "lead": by_story[sid][0]}, {},
+                     {"story": dataclasses.replace(story, count=None)})
 
     out.append(Page("archive/index.html", "archive.html",
                     {"days": [(d, len(by_day[d])) for d in days]}, "archive/"))
@@ -187,7 +227,8 @@ def pages(site, posts: list[Post]) -> list[Page]:
                     {"sources": [Outlet(s.name, s.slug, len(s.posts)) for s in outlets]}, "sources/"))
     for source in outlets:
         out += paged(f"sources/{source.slug}/", source.posts, site.page_size, "source.html",
-                     {"source": Outlet(source.name, source.slug, len(source.posts))}, stories)
+                     {"source": Outlet(source.name, source.slug, len(source.posts))}, stories,
+                     {"source": Outlet(source.name, source.slug, None)})
     out.append(Page("feeds/index.html", "feeds.html", {}, "feeds/"))
     if site.search:
         out.append(Page("search/index.html", "search.html", {}, "search/"))
