@@ -42,7 +42,8 @@ def _build_site(site, config_path: Path) -> int:
         log.info("nothing changed since the last build: %s is up to date", site.output_dir)
         return last["exit"]
     started_ns = now_ns()
-    warnings = config_warnings(site) + normalize_site(site)
+    wrote: dict[str, str] = {}
+    warnings = config_warnings(site) + normalize_site(site, wrote)
     rendered = render_site(site)
     if rendered is None:
         record.forget()
@@ -50,7 +51,7 @@ def _build_site(site, config_path: Path) -> int:
     warnings += rendered.warnings
     code = EXIT_INPUT_ERRORS if warnings else EXIT_OK
     record.save(started_ns, inputs(site, config_path, template_folders(site)), site.output_dir, rendered.files,
-                warnings, code)
+                warnings, code, wrote | rendered.wrote)
     return code
 
 
@@ -62,8 +63,9 @@ def config_warnings(site) -> list[str]:
     return list(site.warnings)
 
 
-def normalize_site(site) -> list[str]:
-    """seeds/ → content/, with its summary; the warnings."""
+def normalize_site(site, wrote: dict | None = None) -> list[str]:
+    """seeds/ → content/, with its summary; the warnings. The files written into content/ (and the
+    SHA-256 of their bytes) go into `wrote`."""
     from .ingest import dump_files
     links_out: list = []
     if site.seeds_dir.is_dir() and not dump_files(site.seeds_dir, (site.root,), links_out) and not links_out:
@@ -77,6 +79,8 @@ def normalize_site(site) -> list[str]:
     except Busy as err:
         log.error("error: %s", err)
         return [str(err)]
+    if wrote is not None:
+        wrote.update(report.wrote)
     for warning in report.warnings:
         log.warning("warning: %s", warning)
     sync = report.sync

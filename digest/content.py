@@ -233,6 +233,7 @@ class Store:
         self.meta: dict[str, dict] = {}         # id → its file's front matter
         self.unreadable: set[Path] = set()
         self.warnings: list[str] = []
+        self.wrote: dict[str, str] = {}         # file → SHA-256 of what this store wrote into it
         self._scan()
 
     def _load_state(self) -> dict:
@@ -294,6 +295,7 @@ class Store:
         """Write an entry file, its record journaled first."""
         self._journal({"id": entry_id, "record": record, "written": _sha(data)})
         write_atomic(path, data, make_parent=False)     # sync makes the folder once
+        self.wrote[str(path)] = _sha(data)
 
     def _scan(self):
         if not self.root.exists():
@@ -478,6 +480,7 @@ class Store:
         data = (text[: fm.start("yaml")] + head.rstrip("\r\n") + text[fm.end("yaml"):]).encode("utf-8")
         if record is None:
             write_atomic(path, data)
+            self.wrote[str(path)] = _sha(data)
         else:
             self._write(entry.id, path, data, record)
             self.state["entries"][entry.id] = record
@@ -490,6 +493,7 @@ class Store:
             same = False
         if not same:
             write_atomic(self.state_path, data)
+            self.wrote[str(self.state_path)] = _sha(data)
         if self._journal_fd is not None:
             os.close(self._journal_fd)
             self._journal_fd = None

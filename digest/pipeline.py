@@ -32,6 +32,7 @@ class NormalizeReport:
     entries: int = 0
     sync: SyncReport = field(default_factory=SyncReport)
     warnings: list[str] = field(default_factory=list)   # "file: message"
+    wrote: dict[str, str] = field(default_factory=dict)  # file of content/ → SHA-256 of the bytes written
 
 
 _worker_setup: dict = {}
@@ -152,6 +153,7 @@ def normalize(site: Site) -> NormalizeReport:
 
     store.resolve_ids(entries)
     report.sync = store.sync(entries)
+    report.wrote = store.wrote
     report.warnings.extend(report.sync.warnings)
     return report
 

@@ -147,8 +147,13 @@ class BuildState:
         state = self.load()
         if state is None or state.get("inputs") != {k: list(v) for k, v in current_inputs.items()}:
             return None
-        if any(mtime >= state["started_ns"] - RACY_NS for _, mtime in current_inputs.values()):
-            return None
+        # A file changed within a second of the build's start may have changed again in the same
+        # clock tick, size and time alike: it is trusted only where the build wrote it itself and
+        # it still holds those very bytes.
+        wrote = state.get("wrote") or {}
+        for path, (_, mtime) in current_inputs.items():
+            if mtime >= state["started_ns"] - RACY_NS and (path not in wrote or wrote[path] != _sha(path)):
+                return None
         for rel, (size, mtime) in state["outputs"].items():
             try:
                 st = os.stat(output_dir / rel)
@@ -158,7 +163,11 @@ class BuildState:
                 return None
         return state
 
-    def save(self, started_ns: int, current_inputs: dict, output_dir: Path, outputs, warnings, code: int):
+    def save(self, started_ns: int, current_inputs: dict, output_dir: Path, outputs, warnings, code: int,
+             wrote: dict[str, str] | None = None):
+        """The build's record. `wrote`: the input files the build wrote itself (content/'s entries and
+        records) with the SHA-256 of the bytes it wrote: these may be trusted though they changed
+        during the build."""
         recorded = {}
         for rel in outputs:
             try:
@@ -166,13 +175,23 @@ class BuildState:
             except OSError:
                 return      # output/ changed under the build: do not vouch for it
             recorded[rel] = [st.st_size, st.st_mtime_ns]
-        state = {"code": code_version(), "started_ns": started_ns,
+        racy = {path: sha for path, sha in (wrote or {}).items()
+                if path in current_inputs and current_inputs[path][1] >= started_ns - RACY_NS}
+        state = {"code": code_version(), "started_ns": started_ns, "wrote": racy,
                  "inputs": {k: list(v) for k, v in current_inputs.items()},
                  "outputs": recorded, "warnings": list(warnings), "exit": code}
         write_atomic(self.path, json.dumps(state).encode("utf-8"))
 
     def forget(self):
         self.path.unlink(missing_ok=True)
+
+
+def _sha(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def now_ns() -> int:

@@ -157,3 +157,27 @@ def test_a_first_build_is_written_beside_output_and_swapped_in_whole(tmp_path):
     assert result.returncode == 4 and "templates/entry.html:" in result.stderr
     assert not (site / "output").exists()
     assert [p.name for p in site.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_the_build_after_a_first_build_has_nothing_to_do(site_dir):
+    """The files a build writes into content/ (entries, records, story ids) are newer than its start;
+    they are its own, with the bytes it wrote: the next build trusts them and does nothing."""
+    earlier = time.time() - 60          # the user's own files were written a while ago
+    for path in [site_dir / "site.yaml", *(site_dir / "seeds").iterdir()]:
+        os.utime(path, (earlier, earlier))
+    assert run_build(site_dir, "-q").returncode == 0
+    result = run_build(site_dir)
+    assert "nothing changed since the last build" in result.stderr, result.stderr
+
+
+def test_a_file_changed_in_the_same_clock_tick_is_never_trusted(site_dir):
+    """An editor's change that keeps a file's size and time (a save within the same tick as the
+    build's write) is still seen: the bytes are not those the build wrote."""
+    assert run_build(site_dir, "-q").returncode == 0
+    entry = sorted((site_dir / "content").glob("*.md"))[0]
+    st = entry.stat()
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("the", "teh", 1), encoding="utf-8")     # same size
+    os.utime(entry, ns=(st.st_atime_ns, st.st_mtime_ns))
+    result = run_build(site_dir)
+    assert "nothing changed" not in result.stderr and "rendered" in result.stderr, result.stderr

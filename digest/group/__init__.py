@@ -36,6 +36,7 @@ class Stories:
         self.ids = self._load()
         self.index = StoryIndex()
         self.warnings: list[str] = []
+        self.wrote: dict[str, str] = {}         # file → SHA-256 of what was written into it
         self._rarity: tuple[tuple, Rarity] | None = None      # (what it was learnt from, the rarity)
         self._named: tuple | None = None                      # (the last labels, the stories named from them)
 
@@ -92,6 +93,7 @@ class Stories:
         data = json.dumps({"format": 1, "stories": ids}, indent=1, ensure_ascii=False) + "\n"
         try:
             write_atomic(self.path, data.encode("utf-8"))
+            self.wrote[str(self.path)] = hashlib.sha256(data.encode("utf-8")).hexdigest()
         except OSError as err:
             self.warnings.append(f"{self.path}: cannot remember the stories' ids ({err.strerror or err}); "
                                  "they may change at the next build. Check that the folder is writable.")

@@ -63,6 +63,7 @@ class Report:
     removed: int = 0
     files: list[str] = dataclasses.field(default_factory=list)     # every file of output/ this build made
     warnings: list[str] = dataclasses.field(default_factory=list)
+    wrote: dict[str, str] = dataclasses.field(default_factory=dict)    # file of content/ → SHA-256 written
 
 
 class Stopwatch:
@@ -490,6 +491,7 @@ class Engine:
                 report.warnings.append(f"search: {self.search.error}")
         if not self.watch:
             self.markdown.save()
+        report.wrote = dict(self.stories.wrote)
         return report
 
     def _write(self, stale: list, clock, indexer, starter) -> Report:
