@@ -116,7 +116,6 @@ def render_pages(env, common: dict, pages, output: Output, meanwhile=None) -> li
     `meanwhile()` runs here while they render. TemplateError names the template and line of the
     first that fails."""
     _render_job.update(env=env, common=common, output=output)
-    env.globals["once"].clear()         # what was made for the last render may show old entries
     try:
         return fork_map(_pages, pages, meanwhile=meanwhile)
     finally:
@@ -574,6 +573,9 @@ class Engine:
         self.common = shared_context(site, self.statics, feed_sets)
         common_fp = fingerprint(self.common, site)
         everything = common_fp != self.common_fp       # e.g. a new stylesheet: its hash is on every page
+        once = self.env.globals["once"]
+        if everything or len(once.made) > 4 * len(self.posts) + 1000:
+            once.clear()                # cards made with what every page showed before, or too many old ones
         fps, stale = {}, []
         for page in self.pages:
             fp = self._page_fp(page)

@@ -1,4 +1,5 @@
 """The Jinja2 environment: the site's templates over the shipped ones, and the filters they use."""
+import dataclasses
 import json
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -37,21 +38,36 @@ def environment(site) -> jinja2.Environment:
 
 class Once:
     """`once(macro, args…)` in a template: the macro's output for these arguments, made the first
-    time and then reused until the next render (a card shows on its themes', its outlet's and its
-    day's pages alike: each is made once instead of three or four times). Only for a macro whose
-    output depends on nothing but its arguments and what every page shares; keyed by its name."""
+    time and then reused (a card shows on its themes', its outlet's and its day's pages alike: each
+    is made once instead of three or four times). Only for a macro whose output depends on nothing
+    but its arguments and what every page shares; keyed by its name. An entry stands for its
+    fingerprint (its file, its place, its themes, its story's reports), so what was made stays
+    good from build to build while the entry stays the same (--watch renders a save's pages with the
+    cards of the last); the engine clears it when what every page shares changes."""
 
     def __init__(self):
         self.made: dict[tuple, tuple] = {}
 
     def __call__(self, macro, *args):
-        key = (macro.name, *(a if isinstance(a, (str, int, float, bool, type(None))) else id(a) for a in args))
-        if key not in self.made:
-            self.made[key] = (args, macro(*args))       # the arguments are kept: no id is reused meanwhile
-        return self.made[key][1]
+        key = (macro.name, *map(_once_key, args))
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = (args, macro(*args))   # the arguments are kept: no id is reused meanwhile
+        return found[1]
 
     def clear(self):
         self.made.clear()
+
+
+def _once_key(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    fp = getattr(value, "fp", None)
+    if fp is not None:
+        return "entry", fp
+    if dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen:
+        return value            # compared by value (a story's id, link and count)
+    return "object", id(value)
 
 
 def compile_all(env: jinja2.Environment):
