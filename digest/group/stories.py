@@ -26,7 +26,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from bisect import bisect_right
-from itertools import islice
 
 import numpy as np
 import snowballstemmer
@@ -132,8 +131,8 @@ def band(df: int) -> int:
 @dataclass(frozen=True)
 class Rarity:
     """How rare each stem is: its document frequency among `documents`, learnt from the headlines
-    and ledes of the site's earliest reports (basis) and the paragraphs of the earliest of them, up
-    to IDF_DOCUMENTS documents in all; weighed by its band of frequencies (BAND)."""
+    and ledes of the site's earliest reports (basis) and the first paragraphs of each of them, up to
+    IDF_DOCUMENTS documents in all; weighed by its band of frequencies (BAND)."""
     documents: int
     df: dict = field(compare=False, hash=False)
     bands: dict = field(default=None, compare=True, hash=False)
@@ -147,8 +146,10 @@ class Rarity:
         """What the rarity of these reports (ordered by time) is learnt from (equal sources, equal
         rarity)."""
         earliest = ordered[:basis(len(ordered))]
-        room = max(0, IDF_DOCUMENTS - len(earliest))
-        return tuple(i.text for i in earliest) + tuple(islice((p for i in earliest for p in i.paragraphs), room))
+        # As many paragraphs of each as fit in IDF_DOCUMENTS: the same for every report, so that a
+        # report moved among the earliest (or one more of them) changes only its own documents.
+        each = (IDF_DOCUMENTS - len(earliest)) // len(earliest) if earliest else 0
+        return tuple(i.text for i in earliest) + tuple(p for i in earliest for p in i.paragraphs[:each])
 
     @staticmethod
     def learn(sources: tuple, before: "tuple[tuple, Rarity] | None" = None) -> "Rarity":
