@@ -197,6 +197,7 @@ def _alone(post):
     alone = copy.copy(post)
     alone.others, alone.html, alone.plain = [], "", None
     alone.__dict__.pop("fp", None)
+    alone.__dict__.pop("_item", None)
     return alone
 
 
@@ -618,6 +619,7 @@ class Engine:
         for old, new, rel in edits:
             if old is not new:
                 kept = {"path": old.path, "others": old.others}
+                old.__dict__.clear()            # nothing of the old text stays (a cached story item)
                 old.__dict__.update(new.__dict__)
                 old.__dict__.update(kept)
                 self.records[rel] = (self.records[rel][0], old)

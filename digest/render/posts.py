@@ -265,12 +265,21 @@ def group_stories(stories: Stories, posts: list[Post]) -> dict[str, str | None]:
     # Paragraphs count only where word rarity is learnt from them (sites under IDF_DOCUMENTS reports):
     # working each post's text out of its HTML costs more than the grouping itself.
     paragraphs = IDF_DOCUMENTS - basis(len(grouped)) > 0
-    found = stories.assign([Item(p.id, p.title, p.lede, p.published, p.text if paragraphs else (), p.basis == "capture")
-                            for p in grouped])
+    found = stories.assign([_item(p, paragraphs) for p in grouped])
     for post in posts:
         if not post.story_by_hand:
             post.story = found[post.id]
     return {p.id: p.story for p in posts}
+
+
+def _item(post: Post, paragraphs: bool) -> Item:
+    """The post as the story grouping sees it: made once for the post (a post stays the same
+    object while its file does: --watch regroups each save with the items it has)."""
+    made = post.__dict__.get("_item")
+    if made is None or made[0] != paragraphs:
+        made = post.__dict__["_item"] = paragraphs, Item(
+            post.id, post.title, post.lede, post.published, post.text if paragraphs else (), post.basis == "capture")
+    return made[1]
 
 
 def entry_files(site, skipped: list | None = None) -> list[tuple[Path, str]]:
