@@ -22,6 +22,7 @@ import threading
 from datetime import date, timedelta
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from ..files import os_error, write_atomic
 from ..uptodate import code_version
@@ -41,6 +42,16 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js")         # and wasm.*.pagefind
 # thousand small files costs next to nothing (on disk it cost seconds here). Too little room there
 # (containers often have 64 MB) and it goes to the cache folder instead.
 RAM_DISK = Path("/dev/shm")
+
+
+class Page(NamedTuple):
+    """What the index holds of an entry, taken when the Indexer is made: in --watch the build
+    changes posts in place meanwhile, and a shard's hash and its input must be of the same pages."""
+    id: str
+    day: date
+    path: str
+    title: str
+    html: str
 
 
 def shard_size() -> int:
@@ -106,7 +117,12 @@ class Indexer:
     def __init__(self, posts, site, cache_dir: Path):
         self.folder = cache_dir / "search"
         self.language = (site.language.split("-")[0] or "en").lower()
-        self.shards = shards(posts, shard_size())
+        pages = [Page(post.id, post.day, post.path, post.title, post.html) for post in posts]
+        self.shards = shards(pages, shard_size())
+        # Each in the order of their paths, for the hash and for Pagefind alike: Pagefind's index
+        # depends on the order it reads its pages in, which the entries' order (by time) must not decide.
+        for members in self.shards.values():
+            members.sort(key=attrgetter("path"))
         self.bundles: dict[str, str] | None = None      # shard → its bundle's folder in the cache
         self.error = None
         self.ran: list[str] = []                        # the shards Pagefind was started for
@@ -116,11 +132,11 @@ class Indexer:
         self.stopped = False
         self.lock = threading.Lock()
 
-    def _bundle_name(self, shard: str, posts) -> str:
+    def _bundle_name(self, shard: str, pages) -> str:
         """The bundle is of these pages, made by this code and this Pagefind (code_version has its version)."""
         h = hashlib.sha256(f"{code_version()}\0{self.language}".encode())
-        for post in sorted(posts, key=attrgetter("path")):
-            h.update(post.path.encode() + b"\0" + _doc(post, self.language).encode("utf-8") + b"\0")
+        for page in pages:
+            h.update(page.path.encode() + b"\0" + _doc(page, self.language).encode("utf-8") + b"\0")
         return f"{shard}-{h.hexdigest()[:24]}"
 
     def start(self):
@@ -130,7 +146,7 @@ class Indexer:
         except ImportError:
             self.error = "Pagefind is not installed (pip install -r requirements.txt); the search page will not work"
             return
-        self.bundles = {shard: self._bundle_name(shard, posts) for shard, posts in self.shards.items()}
+        self.bundles = {shard: self._bundle_name(shard, pages) for shard, pages in self.shards.items()}
         self.todo = sorted(((shard, name, self.shards[shard]) for shard, name in self.bundles.items()
                             if not (self.folder / name).is_dir()), key=lambda job: -len(job[2]))
         if self.todo:
@@ -148,22 +164,22 @@ class Indexer:
             with self.lock:
                 if self.stopped or not self.todo or self.error:
                     return
-                shard, name, posts = self.todo.pop(0)
+                shard, name, pages = self.todo.pop(0)
             try:
-                self._index(command, shard, name, posts)
+                self._index(command, shard, name, pages)
             except Exception as err:        # a bug or the disk: said, never a thread dying unseen
                 self.error = os_error(err) if isinstance(err, OSError) else f"indexing {shard} failed: {err!r}"
 
-    def _index(self, command, shard: str, name: str, posts):
+    def _index(self, command, shard: str, name: str, pages):
         made = self.folder / f".{name}.tmp"     # renamed to `name` once whole: a bundle there is complete
         shutil.rmtree(made, ignore_errors=True)
-        pages = self._write_input({post.path: _doc(post, self.language) for post in posts})
+        site = self._write_input({page.path: _doc(page, self.language) for page in pages})
         try:
             with self.lock:
                 if self.stopped:
                     return
                 process = subprocess.Popen(
-                    command + ["--site", str(pages), "--output-path", str(made), "--force-language", self.language,
+                    command + ["--site", str(site), "--output-path", str(made), "--force-language", self.language,
                                "--quiet"],
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                 self.processes.add(process)
@@ -172,7 +188,7 @@ class Indexer:
             with self.lock:
                 self.processes.discard(process)
         finally:
-            shutil.rmtree(pages, ignore_errors=True)
+            shutil.rmtree(site, ignore_errors=True)
         if self.stopped or process.returncode != 0:
             shutil.rmtree(made, ignore_errors=True)
             if not self.stopped:
@@ -258,8 +274,8 @@ def _write_pages(docs: dict[str, str], place: Path) -> Path:
     return folder
 
 
-def _doc(post, language: str) -> str:
+def _doc(page, language: str) -> str:
     """What search sees of an entry: its headline (the result's title) and its text."""
-    title = html.escape(post.title)
+    title = html.escape(page.title)
     return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1>{post.html}</body></html>")
+            f"<body><h1>{title}</h1>{page.html}</body></html>")
