@@ -13,8 +13,8 @@ window.addEventListener("DOMContentLoaded", function () {
       if (!response.ok) throw new Error(response.status + " " + response.statusText);
       return response.json();
     })
-    .then(function (listing) { if (listing.shards.length) start(listing.shards); })
-    .catch(function (error) { console.error("search: cannot read " + folder + "shards.json:", error); });
+    .then(function (listing) { if (listing.shards.length) start(listing.shards); },
+          function (error) { console.error("search: cannot read " + folder + "shards.json:", error); });
 
   function start(shards) {
     new PagefindUI({
