@@ -1,5 +1,6 @@
 """Watch mode's rebuilds: after any sequence of edits, output/ is byte-identical to a clean build of
 the same input, while only the pages whose inputs changed are rendered again."""
+import json
 import logging
 import os
 import random
@@ -10,6 +11,7 @@ import pytest
 
 from conftest import snapshot
 from digest.config import load
+from digest.render import search
 from digest.render.engine import BuildError, Engine, EntryErrors
 from watch_helpers import THEMES, clean_build_of, differences, entry_text, make_site
 
@@ -203,3 +205,38 @@ def test_the_search_index_follows_the_edits(tmp_path):
     built = snapshot(site / "output")
     assert any(name.startswith("pagefind/") for name in built)
     assert differences(built, clean_build_of(site, tmp_path)) == []
+
+
+def test_the_search_index_follows_shard_by_shard(tmp_path, monkeypatch):
+    """With shards of at most 4 entries: an edit runs Pagefind for its entry's shard alone, the
+    other shards' files stay as they were, and output/ still ends as a clean build's."""
+    monkeypatch.setenv("DIGEST_SEARCH_SHARD", "4")             # the clean builds inherit it
+    log, script = tmp_path / "runs.log", tmp_path / "pagefind"
+    script.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {search.pagefind_command()[0]} "$@"\n')
+    script.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_command", lambda: [str(script)])
+
+    def runs() -> list[str]:
+        lines = log.read_text().splitlines() if log.exists() else []
+        log.write_text("")
+        return [line.split("--output-path ")[1].split()[0].rsplit("/", 1)[1] for line in lines]
+
+    rng, site, live = built_site(tmp_path, 7, entries=16, search=True)
+    assert live.search.wait(300)
+    shards = json.loads((site / "output" / "pagefind" / "shards.json").read_text())["shards"]
+    assert len(shards) >= 4 and len(runs()) == len(shards)
+    before = snapshot(site / "output")
+    live.build(edit_body(site, rng, 0))
+    assert live.search.wait(300)
+    (ran,) = runs()
+    shard = ran[1:].rsplit("-", 1)[0]
+    changed = differences(before, snapshot(site / "output"))
+    assert any(name.endswith("/index.html") for name in changed)       # the entry's page, and...
+    assert [name for name in changed if name.startswith("pagefind/")]     # ...its shard's index
+    assert all(name.startswith(f"pagefind/{shard}/") for name in changed if name.startswith("pagefind/"))
+    for step, edit in enumerate([create_entry, delete_entry, edit_time], start=1):
+        live.build(edit(site, rng, step))
+    assert live.search.wait(300)
+    assert 1 <= len(runs()) <= 6
+    live.close()
+    assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []

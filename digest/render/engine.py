@@ -717,7 +717,7 @@ class _SearchFollower:
         if not self._current(number):
             return
         indexer.start()
-        while indexer.process is not None and indexer.process.poll() is None:
+        while indexer.running():
             if not self._current(number):
                 indexer.stop()
                 return

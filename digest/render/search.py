@@ -1,91 +1,263 @@
 """The search index: Pagefind (PyPI pagefind[bin]) indexes one small page per entry (headline and
-text) at build time, offline. It runs as a separate process while the site's pages are rendered,
-and only when the entries' text changed; otherwise the last index is reused from the cache."""
+text) at build time, offline, in processes of its own while the site's pages are rendered.
+
+The index is cut into shards of at most a few thousand entries by the day they are filed under
+(shards()). Each shard is a Pagefind bundle of its own in the cache, named by a hash of its pages
+and of the code, so it is made again only when one of its entries changed; the search page merges
+them all in the browser (Pagefind's mergeIndex). Adding a report re-indexes its shard, not the
+site, and no Pagefind process holds more than a shard in memory.
+
+In output/: `pagefind/<shard>/` for each shard's index; the first shard's folder also holds what
+Pagefind runs in the browser (pagefind.js, its worker, its WebAssembly), as the merged bundles use
+the first one's; `pagefind/pagefind-ui.js` and `.css`, the search box the search page loads; and
+`pagefind/shards.json`, the shards to merge, first one first, which search.js reads."""
 import hashlib
 import html
+import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
+from datetime import date, timedelta
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
+from ..files import os_error, write_atomic
 from ..uptodate import code_version
 
 BUNDLE = "pagefind"
+LISTING = "shards.json"
+# At most this many entries a shard (DIGEST_SEARCH_SHARD overrides it, for tests and trials). A
+# Pagefind run takes about 2.5 ms and 0.33 MB per entry here: 2,000 entries are ~5 s and ~650 MB,
+# and a site of 100,000 entries is some 70 shards.
+SHARD_ENTRIES = 2000
+# Pagefind processes at once: two keep both cores busy once the pages are rendered, and memory
+# at two shards' worth.
+AT_ONCE = min(2, os.cpu_count() or 1)
+UI = ("pagefind-ui.js", "pagefind-ui.css")
+RUNTIME = ("pagefind.js", "pagefind-worker.js")         # and wasm.*.pagefind
 # Pagefind's input is thrown away once it has run: on Linux it goes to the RAM disk, where making a
 # thousand small files costs next to nothing (on disk it cost seconds here). Too little room there
 # (containers often have 64 MB) and it goes to the cache folder instead.
 RAM_DISK = Path("/dev/shm")
 
 
+class Page(NamedTuple):
+    """What the index holds of an entry, taken when the Indexer is made: in --watch the build
+    changes posts in place meanwhile, and a shard's hash and its input must be of the same pages."""
+    id: str
+    day: date
+    path: str
+    title: str
+    html: str
+
+
+def shard_size() -> int:
+    return max(1, int(os.environ.get("DIGEST_SEARCH_SHARD") or SHARD_ENTRIES))
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind CLI (ImportError when it is not installed)."""
+    from pagefind_bin import get_executable
+    return [str(get_executable())]
+
+
+def shards(posts, size: int) -> dict[str, list]:
+    """The posts by shard, oldest shard first. A year of at most `size` entries is one shard; a
+    bigger one is cut in two halves of its days, and each half again, until a part holds at most
+    `size` entries or is a single day; a day with more is cut into 2, 4, 8… buckets by a hash of
+    the entry id (none over `size`). The cuts fall on fixed days, so entries added to the newest
+    days (as new reports mostly are) change the one shard of those days, or cut it in two when it
+    grows past `size`; where entries come every day, a shard holds about size/2 to size of them."""
+    by_year: dict[int, list] = {}
+    for post in posts:
+        by_year.setdefault(post.day.year, []).append(post)
+    found: dict[str, list] = {}
+    for year in sorted(by_year):
+        _cut(by_year[year], date(year, 1, 1), date(year, 12, 31), size, found)
+    return found
+
+
+def _cut(posts, first: date, last: date, size: int, found: dict):
+    if len(posts) <= size:
+        name = str(first.year) if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) else \
+            f"{first:%Y%m%d}" if first == last else f"{first:%Y%m%d}-{last:%Y%m%d}"
+        found[name] = posts
+    elif first == last:
+        # A power of two, doubled until no bucket is too big: it changes about when the day doubles.
+        hashes = [int.from_bytes(hashlib.blake2b(p.id.encode("utf-8"), digest_size=8).digest(), "big")
+                  for p in posts]
+        count = 2
+        while True:
+            buckets: dict[int, list] = {}
+            for post, h in zip(posts, hashes):
+                buckets.setdefault(h % count, []).append(post)
+            if max(map(len, buckets.values())) <= size:
+                break
+            count *= 2
+        for n in sorted(buckets):
+            found[f"{first:%Y%m%d}-{n + 1:0{len(str(count))}d}of{count}"] = buckets[n]
+    else:
+        middle = first + (last - first) // 2
+        early = [p for p in posts if p.day <= middle]
+        late = [p for p in posts if p.day > middle]
+        if early:
+            _cut(early, first, middle, size, found)
+        if late:
+            _cut(late, middle + timedelta(days=1), last, size, found)
+
+
 class Indexer:
+    """start() runs Pagefind for each shard whose bundle is not in the cache, AT_ONCE at a time, in
+    the background; running() says whether it still does; stop() gives up; files() waits and gives
+    the index's files by their path below output/. `error` says what went wrong, if anything."""
+
     def __init__(self, posts, site, cache_dir: Path):
         self.folder = cache_dir / "search"
         self.language = (site.language.split("-")[0] or "en").lower()
-        self.docs = {post.path: _doc(post, self.language) for post in posts}
-        # The index is of these pages, made by this code and this Pagefind (code_version has its version).
-        h = hashlib.sha256(f"{code_version()}\0{self.language}".encode())
-        for path in sorted(self.docs):
-            h.update(path.encode() + b"\0" + self.docs[path].encode("utf-8") + b"\0")
-        self.key = h.hexdigest()
-        self.process = None
+        pages = [Page(post.id, post.day, post.path, post.title, post.html) for post in posts]
+        self.shards = shards(pages, shard_size())
+        # Each in the order of their paths, for the hash and for Pagefind alike: Pagefind's index
+        # depends on the order it reads its pages in, which the entries' order (by time) must not decide.
+        for members in self.shards.values():
+            members.sort(key=attrgetter("path"))
+        self.bundles: dict[str, str] | None = None      # shard → its bundle's folder in the cache
         self.error = None
-        self.input = None
+        self.ran: list[str] = []                        # the shards Pagefind was started for
+        self.todo: list = []
+        self.processes: set = set()
+        self.threads: list[threading.Thread] = []
+        self.stopped = False
+        self.lock = threading.Lock()
 
-    def _write_input(self) -> Path:
-        if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
-            try:
-                return _write_pages(self.docs, RAM_DISK)
-            except OSError:
-                pass                    # full: the disk it is
-        return _write_pages(self.docs, self.folder)
-
-    def _drop_input(self):
-        if self.input is not None:
-            shutil.rmtree(self.input, ignore_errors=True)
-            self.input = None
+    def _bundle_name(self, shard: str, pages) -> str:
+        """The bundle is of these pages, made by this code and this Pagefind (code_version has its version)."""
+        h = hashlib.sha256(f"{code_version()}\0{self.language}".encode())
+        for page in pages:
+            h.update(page.path.encode() + b"\0" + _doc(page, self.language).encode("utf-8") + b"\0")
+        return f"{shard}-{h.hexdigest()[:24]}"
 
     def start(self):
-        """Start indexing in the background, unless the cached index is of these very entries."""
-        stamp = self.folder / ".key"
-        if stamp.exists() and stamp.read_text() == self.key and (self.folder / BUNDLE).is_dir():
-            return
+        """Start indexing the shards whose bundles are not in the cache, in the background."""
         try:
-            from pagefind_bin import get_executable
-            command = [str(get_executable())]
+            command = pagefind_command()
         except ImportError:
             self.error = "Pagefind is not installed (pip install -r requirements.txt); the search page will not work"
             return
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-        self.input = self._write_input()
-        self.process = subprocess.Popen(
-            command + ["--site", str(self.input), "--output-path", str(self.folder / BUNDLE), "--force-language",
-                       self.language, "--quiet"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.bundles = {shard: self._bundle_name(shard, pages) for shard, pages in self.shards.items()}
+        self.todo = sorted(((shard, name, self.shards[shard]) for shard, name in self.bundles.items()
+                            if not (self.folder / name).is_dir()), key=lambda job: -len(job[2]))
+        if self.todo:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        self.threads = [threading.Thread(target=self._lane, args=(command,), name="search shards", daemon=True)
+                        for _ in range(min(AT_ONCE, len(self.todo)))]
+        for thread in self.threads:
+            thread.start()
+
+    def running(self) -> bool:
+        return any(thread.is_alive() for thread in self.threads)
+
+    def _lane(self, command):
+        while True:
+            with self.lock:
+                if self.stopped or not self.todo or self.error:
+                    return
+                shard, name, pages = self.todo.pop(0)
+            try:
+                self._index(command, shard, name, pages)
+            except Exception as err:        # a bug or the disk: said, never a thread dying unseen
+                self.error = os_error(err) if isinstance(err, OSError) else f"indexing {shard} failed: {err!r}"
+
+    def _index(self, command, shard: str, name: str, pages):
+        made = self.folder / f".{name}.tmp"     # renamed to `name` once whole: a bundle there is complete
+        shutil.rmtree(made, ignore_errors=True)
+        site = self._write_input({page.path: _doc(page, self.language) for page in pages})
+        try:
+            with self.lock:
+                if self.stopped:
+                    return
+                process = subprocess.Popen(
+                    command + ["--site", str(site), "--output-path", str(made), "--force-language", self.language,
+                               "--quiet"],
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                self.processes.add(process)
+                self.ran.append(shard)
+            out, _ = process.communicate()
+            with self.lock:
+                self.processes.discard(process)
+        finally:
+            shutil.rmtree(site, ignore_errors=True)
+        if self.stopped or process.returncode != 0:
+            shutil.rmtree(made, ignore_errors=True)
+            if not self.stopped:
+                self.error = f"Pagefind failed on shard {shard} ({process.returncode}): {out.strip()[-500:]}"
+            return
+        try:
+            os.rename(made, self.folder / name)
+        except OSError:
+            if not (self.folder / name).is_dir():
+                raise
+            shutil.rmtree(made, ignore_errors=True)     # another build made it meanwhile
+
+    def _write_input(self, docs: dict[str, str]) -> Path:
+        if RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+            try:
+                return _write_pages(docs, RAM_DISK)
+            except OSError:
+                pass                    # full: the disk it is
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return _write_pages(docs, self.folder)
 
     def stop(self):
-        """Give up on a run under way (the pages it indexes will not be published)."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-            shutil.rmtree(self.folder, ignore_errors=True)
-        self._drop_input()
+        """Give up on the runs under way (the pages they index will not be published). The shards
+        made already stay in the cache for the next run."""
+        with self.lock:
+            self.stopped = True
+            for process in self.processes:
+                process.kill()
+        for thread in self.threads:
+            thread.join()
 
     def files(self) -> dict[str, Path]:
         """Wait for the index; its files (in the cache folder) by their path below output/."""
-        if self.process is not None:
-            out, _ = self.process.communicate()
-            self._drop_input()
-            if self.process.returncode != 0:
-                self.error = f"Pagefind failed ({self.process.returncode}): {out.strip()[-500:]}"
-                return {}
-            (self.folder / ".key").write_text(self.key)
-        root = self.folder / BUNDLE
-        if not root.is_dir():
+        for thread in self.threads:
+            thread.join()
+        if self.error or self.stopped or self.bundles is None:
             return {}
-        return {f"{BUNDLE}/{p.relative_to(root).as_posix()}": p for p in sorted(root.rglob("*")) if p.is_file()}
+        self._tidy()
+        if not self.bundles:
+            return {}              # no entries, nothing to search
+        names = list(self.bundles)
+        listing = self.folder / LISTING
+        data = (json.dumps({"shards": names}, indent=1) + "\n").encode()
+        if not listing.is_file() or listing.read_bytes() != data:
+            write_atomic(listing, data)     # a new file: output/ may hold a link to the old one
+        found = {f"{BUNDLE}/{LISTING}": listing}
+        for shard in names:
+            root = self.folder / self.bundles[shard]
+            for path in sorted(root.rglob("*")):
+                rel = path.relative_to(root).as_posix()
+                if not path.is_file():
+                    continue
+                if "/" in rel or rel == "pagefind-entry.json" or rel.endswith(".pf_meta") or (
+                        shard == names[0] and (rel in RUNTIME or rel.startswith("wasm."))):
+                    found[f"{BUNDLE}/{shard}/{rel}"] = path
+                if shard == names[0] and rel in UI:
+                    found[f"{BUNDLE}/{rel}"] = path
+        return found
+
+    def _tidy(self):
+        """Bundles of shards that are no more, and what runs killed with the build left behind,
+        leave the cache."""
+        keep = set(self.bundles.values()) | {LISTING}
+        for path in self.folder.iterdir() if self.folder.is_dir() else ():
+            if path.name not in keep:
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
 
 
 def _write_pages(docs: dict[str, str], place: Path) -> Path:
@@ -102,8 +274,8 @@ def _write_pages(docs: dict[str, str], place: Path) -> Path:
     return folder
 
 
-def _doc(post, language: str) -> str:
+def _doc(page, language: str) -> str:
     """What search sees of an entry: its headline (the result's title) and its text."""
-    title = html.escape(post.title)
+    title = html.escape(page.title)
     return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1>{post.html}</body></html>")
+            f"<body><h1>{title}</h1>{page.html}</body></html>")
