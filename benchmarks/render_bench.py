@@ -204,16 +204,30 @@ def remove(folder: Path):
 
 # -- running -----------------------------------------------------------------------------------------
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall time, the largest process of its tree (MB, see the docstring) and stderr of one build."""
+# Memory any one program of a build may take (address space): half this machine's, so that a
+# program that would need more (Pagefind over 100,000 pages at once) fails alone instead of the
+# machine running out.
+MEMORY_CAP = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+
+
+def _capped():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run(cmd: list[str], cwd: Path, may_fail: bool = False) -> tuple[float, float, str]:
+    """Wall time, the largest process of its tree (MB, see the docstring) and stderr of one build
+    (with may_fail, a failed one gives None for the time)."""
     started = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             preexec_fn=_capped if may_fail else None)
     err = child.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(child.pid, 0)
     took = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     child.stderr.close()
     if child.returncode not in (0, 1):          # ours: 1 is "some input had warnings", the rest was built
+        if may_fail:
+            return None, usage.ru_maxrss / 1024, err
         sys.exit(f"{' '.join(cmd)} failed ({child.returncode}) in {cwd}:\n{err[-2000:]}")
     return took, usage.ru_maxrss / 1024, err
 
@@ -272,8 +286,15 @@ def hugo(master: Master, where: Path, runs: int) -> tuple[dict, dict]:
             shutil.rmtree(site / "public" / "pagefind", ignore_errors=True)     # the last run's bundle
             settle()
             took, mb, _ = run(hugo_cmd, site)
-            found, found_mb, _ = run(pagefind_cmd, site)        # straight after, as `hugo && pagefind`
             bare[scenario].append((took, mb))
+            if searched is None:
+                continue
+            found, found_mb, err = run(pagefind_cmd, site, may_fail=True)     # straight after, as `hugo && pagefind`
+            if found is None:       # out of the memory it may take: Hugo + Pagefind cannot build this site here
+                print(f"Hugo + Pagefind: Pagefind failed within {MEMORY_CAP / 2**30:.0f} GB "
+                      f"(peak {found_mb:,.0f} MB): {err.strip()[-300:]}", flush=True)
+                searched = None
+                continue
             searched[scenario].append((took + found, max(mb, found_mb)))
         if not (site / "public" / "posts" / master.added[-1].stem / "index.html").is_file():
             sys.exit(f"Hugo did not build {master.added[-1].name}")
@@ -290,7 +311,8 @@ def seconds(values: list[tuple[float, float]]) -> str:
 
 
 def table(n: int, runs: int, results: dict) -> str:
-    peak = {series: max(mb for values in results[series].values() for _, mb in values) for series in results}
+    peak = {series: max(mb for values in results[series].values() for _, mb in values)
+            for series in results if results[series] is not None}
     targets = TARGETS.get(n, {})
     lines = [f"| {n:,} entries (median of {runs}) | ours | Hugo side | ratio | target | met |",
              "|---|---|---|---|---|---|"]
@@ -299,6 +321,9 @@ def table(n: int, runs: int, results: dict) -> str:
         rows = ROWS[:4] + [(f"nothing changed, once more (up to date): {what.split(': ')[1]}", mine, "once more",
                             theirs, theirs_s, target) for what, mine, _, theirs, theirs_s, target in ROWS[2:4]] + ROWS[4:]
     for what, mine, mine_s, theirs, theirs_s, target in rows:
+        if results.get(theirs) is None:         # the Hugo side could not build the site here
+            lines.append(f"| {what} | {seconds(results[mine][mine_s])} | could not build | — | — | — |")
+            continue
         ratio = (statistics.median(t for t, _ in results[mine][mine_s])
                  / statistics.median(t for t, _ in results[theirs][theirs_s]))
         bound = targets.get(target)
@@ -307,6 +332,11 @@ def table(n: int, runs: int, results: dict) -> str:
                      f"{('yes' if ratio <= bound else 'no') if bound else '—'} |")
     bound = targets.get("memory")
     for mine, theirs in ((SEARCH, HUGO_PAGEFIND), (NO_SEARCH, HUGO)):
+        if theirs not in peak:
+            lines.append(f"| largest process of any build: {mine} / {theirs} | {peak[mine]:,.0f} MB | could not "
+                         f"build | — | {f'≤ {bound:,} MB' if bound else '—'} | "
+                         f"{('yes' if peak[mine] <= bound else 'no') if bound else '—'} |")
+            continue
         lines.append(f"| largest process of any build: {mine} / {theirs} | {peak[mine]:,.0f} MB | "
                      f"{peak[theirs]:,.0f} MB | {peak[mine] / peak[theirs]:.2f} | "
                      f"{f'≤ {bound:,} MB' if bound else '—'} | "
@@ -331,7 +361,8 @@ def measure(n: int, runs: int):
             print(f"{series}: " + ", ".join(f"{s} {seconds(results[series][s])}" for s in SCENARIOS), flush=True)
         results[HUGO], results[HUGO_PAGEFIND] = hugo(master, where, runs)
         for series in (HUGO, HUGO_PAGEFIND):
-            print(f"{series}: " + ", ".join(f"{s} {seconds(results[series][s])}" for s in SCENARIOS), flush=True)
+            if results[series] is not None:
+                print(f"{series}: " + ", ".join(f"{s} {seconds(results[series][s])}" for s in SCENARIOS), flush=True)
     print(f"\nours' output/ with search: {OUTPUT['files']:,} files, {OUTPUT['mb']:,.0f} MB\n")
     print(table(n, runs, results), flush=True)
     OUTPUT.clear()

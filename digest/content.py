@@ -187,35 +187,39 @@ def is_entry(root: Path, path: Path) -> bool:
 
 def entry_paths(root: Path, within: tuple[Path, ...] = (), skipped: list | None = None) -> list[Path]:
     """Every entry file below root (as is_entry tells), sorted folder by folder as paths sort. By
-    os.walk, which skips hidden folders whole: pathlib's rglob and is_entry took 0.4 s for 10,000
-    files, os.walk 0.03 s. A link, to a file or a folder, is followed only where it leads inside
-    root or one of `within` (the project); one that leads out is left out and added to `skipped`."""
+    os.scandir, which skips hidden folders whole and knows links without asking the disk again
+    (pathlib's rglob and is_entry took 0.4 s for 10,000 files). A link, to a file or a folder, is
+    followed only where it leads inside root or one of `within` (the project); one that leads out
+    is left out and added to `skipped`."""
     if not root.is_dir():
         return []
     inside = tuple(Path(os.path.realpath(folder)) for folder in (root, *within))
-    found, walked = [], set()
-    for folder, folders, names in os.walk(root, followlinks=True):
+    found, walked, todo = [], set(), [str(root)]
+    while todo:
+        folder = todo.pop()
         real = os.path.realpath(folder)
         if real in walked:          # links that lead round in a circle
-            folders[:] = []
             continue
         walked.add(real)
-        keep = []
-        for name in folders:
-            if not name.startswith("."):
-                path = os.path.join(folder, name)
-                if os.path.islink(path) and leads_out(path, inside):
-                    (skipped if skipped is not None else []).append(Path(path))
-                else:
-                    keep.append(name)
-        folders[:] = keep
-        for name in names:
-            if name.endswith(".md") and not name.startswith("."):
-                path = os.path.join(folder, name)
-                if os.path.islink(path) and leads_out(path, inside):
-                    (skipped if skipped is not None else []).append(Path(path))
-                else:
-                    found.append(path)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                continue
+            if not is_folder and not name.endswith(".md"):
+                continue
+            if entry.is_symlink() and leads_out(entry.path, inside):
+                if skipped is not None:
+                    skipped.append(Path(entry.path))
+                continue
+            (todo if is_folder else found).append(entry.path)
     return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 

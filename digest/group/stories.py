@@ -29,7 +29,6 @@ from bisect import bisect_right
 
 import numpy as np
 import snowballstemmer
-from scipy.sparse import coo_matrix, csr_matrix
 
 from ..groups import Linked
 from ..text import sentences
@@ -209,6 +208,7 @@ class _Vocabulary:
         lengths = np.array([len(x) for x in stems], dtype=np.int64)
         cols = np.array([self._column(stem) for text in stems for stem in text], dtype=np.int64)
         rows = np.repeat(np.arange(len(items)), lengths)
+        from scipy.sparse import coo_matrix     # here: a build whose stories did not change needs none of scipy
         counts = coo_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(items), len(self.names))).tocsr()
         counts.sum_duplicates()
         used = np.unique(counts.indices)
@@ -235,6 +235,7 @@ ROUNDING = 9        # decimals a similarity is rounded to before it meets the th
 
 def _matrix(vectors: list[tuple], width: int):
     """The vectors as the rows of a sparse matrix."""
+    from scipy.sparse import csr_matrix
     lengths = [len(v[0]) for v in vectors]
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     cols = np.concatenate([v[0] for v in vectors]) if vectors else np.zeros(0, dtype=np.int64)
@@ -244,6 +245,7 @@ def _matrix(vectors: list[tuple], width: int):
 
 def _heads(vectors: list[tuple], width: int):
     """A 0/1 matrix marking each row's heaviest stems."""
+    from scipy.sparse import csr_matrix
     lengths = [len(v[2]) for v in vectors]
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     cols = np.concatenate([v[2] for v in vectors]) if vectors else np.zeros(0, dtype=np.int64)

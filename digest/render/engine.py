@@ -197,7 +197,6 @@ def _alone(post):
     alone = copy.copy(post)
     alone.others, alone.html, alone.plain = [], "", None
     alone.__dict__.pop("fp", None)
-    alone.__dict__.pop("_item", None)
     return alone
 
 

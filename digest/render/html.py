@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 import markupsafe
 
-from ..uptodate import template_folders
+from ..uptodate import CACHE_DIR, template_folders
 
 
 class TemplateError(Exception):
@@ -17,9 +17,11 @@ class TemplateError(Exception):
 def environment(site) -> jinja2.Environment:
     # A site's own templates/ first; any template it lacks comes from the shipped set.
     folders = [str(f) for f in template_folders(site)]
+    # Compiled templates are kept in .digest-cache/ (keyed by each source's checksum): a plain build
+    # would otherwise compile every template it renders again, a fifth of a second.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site))
     zone = ZoneInfo(site.timezone)
     base_path, base_url = site.base_path, site.base_url
     env.filters.update(
@@ -34,6 +36,15 @@ def environment(site) -> jinja2.Environment:
     )
     env.globals["once"] = Once()
     return env
+
+
+def _bytecode_cache(site) -> jinja2.BytecodeCache | None:
+    folder = site.root / CACHE_DIR / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None                 # no cache folder: templates are compiled each time
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class Once:
