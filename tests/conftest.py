@@ -25,6 +25,14 @@ def site_dir(tmp_path):
     return site
 
 
+@pytest.fixture
+def empty_site(site_dir):
+    """The shipped site with no seeds: only what a test puts there."""
+    for p in (site_dir / "seeds").iterdir():
+        p.unlink()
+    return site_dir
+
+
 def run_build(site: Path, *args: str) -> subprocess.CompletedProcess:
     """python build.py, as a user runs it, in the given site folder."""
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=site,

@@ -124,13 +124,6 @@ def body_text(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown.replace("&lt;", "<").replace("&amp;", "&"))
 
 
-@pytest.fixture
-def empty_site(site_dir):
-    """The shipped site with no seeds: only what a test puts there."""
-    for p in (site_dir / "seeds").iterdir():
-        p.unlink()
-    return site_dir
-
 
 def build(site: Path):
     return normalize(load(site / "site.yaml"))

@@ -78,12 +78,6 @@ def text_of(markdown: str) -> list[str]:
             for p in markdown.strip().split("\n\n") if p.strip()]
 
 
-@pytest.fixture
-def empty_site(site_dir):
-    for p in (site_dir / "seeds").iterdir():
-        p.unlink()
-    return site_dir
-
 
 def build(site: Path):
     return normalize(load(site / "site.yaml"))

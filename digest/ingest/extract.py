@@ -135,6 +135,19 @@ def block_tags(block: Block, furniture: Furniture) -> list[str]:
     return tag_lines(block.lines, furniture, _norm(block.title) if block.title else None)
 
 
+
+def place_and_agency(body: list[str]) -> tuple[str | None, str | None]:
+    """The dateline's place (`TOKYO (Kyodo) --`) and the agency the text names, in the dateline or
+    at the start or end of the text."""
+    place = agency = None
+    found = dateline(body[0])
+    if found:
+        place, agency = found
+    if agency is None:
+        m = AGENCY_PAREN.search(body[0][:200]) or AGENCY_END.search(body[-1])
+        agency = m["agency"] if m else None
+    return place, agency
+
 def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo, tags: list[str] | None = None,
             roles: PageRoles | None = None) -> tuple[Article | None, list[str]]:
     """tags: block_tags(block), and roles: a saved page's page_roles, when they are known already."""
@@ -187,13 +200,7 @@ def extract(block: Block, dump: str, furniture: Furniture, default_tz: tzinfo, t
         return None, _no_text(block, notes)
     body, caption = readable(body, caption)     # fused caption off the front; long paragraphs cut
 
-    place = agency = None
-    dl = dateline(body[0])
-    if dl:
-        place, agency = dl
-    if agency is None:
-        m = AGENCY_PAREN.search(body[0][:200]) or AGENCY_END.search(body[-1])
-        agency = m["agency"] if m else None
+    place, agency = place_and_agency(body)
     credit = credit or agency
 
     relative = parse_relative(block.relative) if block.relative else None

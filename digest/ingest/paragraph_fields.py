@@ -9,8 +9,8 @@ from datetime import tzinfo
 
 from .boilerplate import Furniture
 from .dates import Stamp, find_stamps
-from .extract import _norm, _tag
-from .lines import AGENCY_END, AGENCY_PAREN, byline, credit_of, dateline
+from .extract import _norm, _tag, place_and_agency
+from .lines import byline, credit_of
 from .paragraphs import readable
 
 # What a line above the running text can be that is not text (extract._tag's reading of it).
@@ -54,11 +54,5 @@ def from_paragraphs(lines: list[str], furniture: Furniture, default_tz: tzinfo, 
         return None
     body, caption = readable(body, caption)
     credit = next((found for found in map(credit_of, credits) if found), None)
-    place = agency = None
-    found = dateline(body[0])
-    if found:
-        place, agency = found
-    if agency is None:
-        m = AGENCY_PAREN.search(body[0][:200]) or AGENCY_END.search(body[-1])
-        agency = m["agency"] if m else None
+    place, agency = place_and_agency(body)
     return Fields(body, caption, author, credit or agency, place, stamp)
