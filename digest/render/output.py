@@ -53,6 +53,8 @@ class Output:
         self.state_path = Path(cache_dir) / STATE
         self.old_manifest = Path(cache_dir) / OLD_MANIFEST
         self.persist = persist
+        self.sources: dict[str, tuple] = {}         # a cache file linked in → (inode, size, time, hash)
+        self.seen_sources: dict[str, tuple] = {}    # those of this build's
         self.trees = self._load()           # folder's inode → {file: hash}
         if not persist:                     # known only in memory from now on (save() at the end)
             write_atomic(self.state_path, b'{"trees": {}}')
@@ -67,14 +69,16 @@ class Output:
 
     def _load(self) -> dict[str, dict[str, str]]:
         try:
-            trees = json.loads(self.state_path.read_text(encoding="utf-8"))["trees"]
-            return {str(k): dict(v) for k, v in trees.items()}
+            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+            self.sources = {str(k): tuple(v) for k, v in (state.get("sources") or {}).items()}
+            return {str(k): dict(v) for k, v in state["trees"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
     def save(self):
         known = {key: files for key, files in self.trees.items() if key in (_inode(self.root), _inode(self.spare))}
-        write_atomic(self.state_path, json.dumps({"trees": known}, sort_keys=True).encode("utf-8"))
+        write_atomic(self.state_path, json.dumps({"trees": known, "sources": self.sources},
+                                                 sort_keys=True).encode("utf-8"))
 
     def live(self) -> dict[str, str] | None:
         """output/'s files and their hashes, None when they are not known."""
@@ -85,7 +89,7 @@ class Output:
     def begin(self):
         """Make the twin ready to take the next site, before anything is written into it. Takes up
         what a build stopped half-way left behind."""
-        self.new, self.warnings = {}, []
+        self.new, self.warnings, self.seen_sources = {}, [], {}
         self._recover()
         self.in_place = self.root.exists() and os.path.ismount(self.root)
         if self.in_place:
@@ -134,12 +138,26 @@ class Output:
     def link(self, rel: str, source: Path):
         """A finished file of the cache (the search index) goes in the new site as it is: linked
         where the disk allows."""
-        with open(source, "rb") as f:
-            h = digest(f.read())
+        h = self._hash_of(source)
         if self.have is None or self.have.get(rel) != h:
             same = not self.in_place and self.base.get(rel) == h
             _link_or_copy(self.root / rel if same else source, os.path.join(self.target, rel))
         self.new[rel] = h
+
+    def _hash_of(self, source: Path) -> str:
+        """A finished file's hash, known by its identity (inode, size, time: the cache's files are
+        only ever replaced, never written in place) once it has been read: 50,000 files of the
+        search index are not read again at every build."""
+        st = os.stat(source)
+        identity = [st.st_ino, st.st_size, st.st_mtime_ns]
+        known = self.sources.get(str(source))
+        if known is not None and list(known[:3]) == identity:
+            self.seen_sources[str(source)] = known
+            return known[3]
+        with open(source, "rb") as f:
+            h = digest(f.read())
+        self.sources[str(source)] = self.seen_sources[str(source)] = (*identity, h)
+        return h
 
     def commit(self, keep: set[str] | None = None) -> tuple[int, int, int]:
         """Put the new site in place: the files taken this build, and those of `keep` that this
@@ -168,6 +186,8 @@ class Output:
         written = sum(1 for rel, h in self.new.items() if before.get(rel) != h)
         removed = sum(1 for rel in before if rel not in self.new)
         total = len(self.new)
+        if self.seen_sources:
+            self.sources = self.seen_sources        # what this build linked: the rest is gone from the cache
         if self.in_place:
             self.trees[_inode(self.root)] = self.new
         else:
