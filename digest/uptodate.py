@@ -156,7 +156,7 @@ class BuildState:
                 return None
         for rel, (size, mtime) in state["outputs"].items():
             try:
-                st = os.stat(output_dir / rel)
+                st = os.stat(os.path.join(output_dir, rel))
             except OSError:
                 return None
             if st.st_size != size or st.st_mtime_ns != mtime:
@@ -171,7 +171,7 @@ class BuildState:
         recorded = {}
         for rel in outputs:
             try:
-                st = os.stat(output_dir / rel)
+                st = os.stat(os.path.join(output_dir, rel))
             except OSError:
                 return      # output/ changed under the build: do not vouch for it
             recorded[rel] = [st.st_size, st.st_mtime_ns]
