@@ -42,10 +42,9 @@ KEYS = ("id", "title", "source", "credit", "author", "dateline", "published", "p
 # Written after those, and only when they hold something: the address a saved page or a feed gives
 # the article, and "summary" when the body is a feed's summary rather than the article's text.
 OPTIONAL_KEYS = ("url", "body_basis")
-# Keys the normalizer wrote before the build grouped the entries itself (digest/group/): in a file
-# that still holds the value written then, they are the machine's, and go.
-FORMER_KEYS = ("themes", "story")
-_REMOVE = object()
+# The keys grouping gives (digest/group/), written by the build where the machine owns them: after
+# `captured` in a new file, their values those the build found over all of content/.
+GROUP_KEYS = ("themes", "story")
 REUSE_CONTAINMENT = 0.8
 
 
@@ -96,7 +95,11 @@ def _yaml(mapping: dict) -> str:
 
 
 def render(entry: Entry) -> str:
-    meta = {key: getattr(entry, key) for key in KEYS}
+    meta = {}
+    for key in KEYS:
+        if key == "summary":
+            meta.update((k, entry.grouped[k]) for k in GROUP_KEYS if k in entry.grouped)
+        meta[key] = getattr(entry, key)
     meta.update((key, getattr(entry, key)) for key in OPTIONAL_KEYS if getattr(entry, key))
     head = _yaml(meta)
     body = "\n\n".join(markdown_paragraph(p) for p in entry.body)
@@ -223,9 +226,29 @@ def entry_paths(root: Path, within: tuple[Path, ...] = (), skipped: list | None 
     return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
+def _edited(current: bytes, changes: dict) -> bytes:
+    """An entry file's bytes with these front-matter keys set (a key's line and its list items
+    replaced, or the key added at the end), every other byte as it was, in the file's own line ends."""
+    text = current.decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    fm = FRONT_MATTER.match(text)
+    head = fm["yaml"] + newline
+    for key, value in changes.items():
+        block = _yaml({key: value}).replace("\n", newline)
+        pattern = re.compile(rf"^{key}:.*\n(?:[ \t]*-.*\n)*", re.M)
+        if pattern.search(head):
+            head = pattern.sub(lambda _m: block, head, count=1)
+            continue
+        # A key not there yet goes where a new file has it: grouping's just before the summary.
+        summary = re.search(r"^summary:", head, re.M) if key in GROUP_KEYS else None
+        head = head[:summary.start()] + block + head[summary.start():] if summary else head + block
+    return (text[: fm.start("yaml")] + head.rstrip("\r\n") + text[fm.end("yaml"):]).encode("utf-8")
+
+
 class Store:
-    def __init__(self, root: Path, within: tuple[Path, ...] = ()):
-        """`within`: the project's folder, inside which links in content/ may lead."""
+    def __init__(self, root: Path, within: tuple[Path, ...] = (), scan: bool = True):
+        """`within`: the project's folder, inside which links in content/ may lead. Without `scan`,
+        only the record is read (not every entry file): enough for machine_groups and set_groups."""
         self.root = Path(root)
         self.within = tuple(within)
         self.state_path = self.root / STATE_FILE
@@ -238,7 +261,11 @@ class Store:
         self.unreadable: set[Path] = set()
         self.warnings: list[str] = []
         self.wrote: dict[str, str] = {}         # file → SHA-256 of what this store wrote into it
-        self._scan()
+        if scan:
+            self._scan()
+        else:                                   # where the record says each entry is
+            self.files = {entry_id: self.root / record["file"] for entry_id, record in self.state["entries"].items()
+                          if not record.get("deleted") and "file" in record}
 
     def _load_state(self) -> dict:
         try:
@@ -417,6 +444,9 @@ class Store:
         records = self.state["entries"]
         taken = set(self.files.values())
         ordered = sorted(entries, key=lambda e: e.id)
+        for entry in ordered:           # what grouping wrote into the file stays in it
+            record = records.get(entry.id) or {}
+            entry.grouped = {key: record[key] for key in GROUP_KEYS if key in record}
         # Rendering is most of the work, and each entry's is its own: on every core.
         rendered = fork_map(_rendered, ordered)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -454,40 +484,56 @@ class Store:
 
     def _record(self, path: Path, data: bytes, entry: Entry) -> dict:
         return {"file": path.relative_to(self.root).as_posix(), "sha256": _sha(data),
-                "fingerprint": entry.fingerprint}
+                "fingerprint": entry.fingerprint, **entry.grouped}
 
     def _update_edited(self, path: Path, current: bytes, entry: Entry, record: dict | None):
-        """An edited entry keeps every byte an editor owns. Only what the machine owns changes:
-        seen_in gains new dumps, and a `themes` or `story` line still holding what an earlier
-        version of the normalizer wrote there goes (the build works those out from the text now; a
-        value an editor changed stays, and is theirs)."""
-        text = current.decode("utf-8")
+        """An edited entry keeps every byte an editor owns. Only what the machine owns changes here:
+        seen_in gains new dumps (themes and story are the build's: set_groups)."""
         meta = self.meta[entry.id]              # read by _scan
-        newline = "\r\n" if "\r\n" in text else "\n"     # the file's own line ends are kept
-        changes = {}
         have = [str(x) for x in meta.get("seen_in") or []]
-        if any(x not in have for x in entry.seen_in):
-            changes["seen_in"] = have + [x for x in entry.seen_in if x not in have]
-        if record is not None:
-            for key in FORMER_KEYS:
-                if key in record and key in meta and meta[key] == record[key]:
-                    changes[key] = _REMOVE
-            record = {k: v for k, v in record.items() if k not in FORMER_KEYS}
-        if not changes:
+        if not any(x not in have for x in entry.seen_in):
             return
-        fm = FRONT_MATTER.match(text)
-        head = fm["yaml"] + newline
-        for key, value in changes.items():
-            block = "" if value is _REMOVE else _yaml({key: value}).replace("\n", newline)
-            pattern = re.compile(rf"^{key}:.*\n(?:[ \t]*-.*\n)*", re.M)
-            head = pattern.sub(lambda _m: block, head, count=1) if pattern.search(head) else head + block
-        data = (text[: fm.start("yaml")] + head.rstrip("\r\n") + text[fm.end("yaml"):]).encode("utf-8")
+        data = _edited(current, {"seen_in": have + [x for x in entry.seen_in if x not in have]})
         if record is None:
             write_atomic(path, data)
             self.wrote[str(path)] = _sha(data)
         else:
             self._write(entry.id, path, data, record)
-            self.state["entries"][entry.id] = record
+
+    def machine_groups(self) -> dict[str, dict]:
+        """id → the themes and story the build last wrote into the entry (those it wrote), for
+        every entry the store wrote: a value an entry holds that is not this one was set by hand."""
+        return {entry_id: {key: record[key] for key in GROUP_KEYS if key in record}
+                for entry_id, record in self.state["entries"].items() if not record.get("deleted")}
+
+    def set_groups(self, values: dict[str, dict]) -> dict[str, str]:
+        """Write the themes and story the build found into entries the store wrote (id → {key:
+        value}), only those keys, keeping every other byte, the file's line ends and whether it
+        counts as edited; each recorded. The files written and the SHA-256 of their bytes."""
+        records = self.state["entries"]
+        wrote = {}
+        for entry_id, changes in sorted(values.items()):
+            record, path = records.get(entry_id), self.files.get(entry_id)
+            if record is None or path is None or path in self.unreadable or not changes:
+                continue
+            try:
+                current = path.read_bytes()
+                meta, _ = parse(current.decode("utf-8"), path)
+            except (OSError, UnicodeDecodeError, EntryError):
+                continue
+            if id_of(meta, self.root, path) != entry_id:        # renamed, and another file there now
+                continue
+            data = _edited(current, changes)
+            if data == current:
+                continue
+            record = {**record, **changes}
+            if _sha(current) == records[entry_id]["sha256"]:
+                record["sha256"] = _sha(data)           # not edited, and still not
+            self._write(entry_id, path, data, record)
+            records[entry_id] = record
+            wrote[str(path)] = _sha(data)
+        self._save_state()
+        return {**wrote, **{k: v for k, v in self.wrote.items() if k == str(self.state_path)}}
 
     def _save_state(self):
         data = (json.dumps(self.state, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

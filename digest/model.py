@@ -110,6 +110,9 @@ class Entry:
     fingerprint: list[int] = field(default_factory=list)   # a sample of the text's 5-grams; not written
     url: str | None = None              # written only when known (a saved page or a feed states it)
     body_basis: str | None = None       # "summary" when the body is a feed's summary; written only then
+    # What the build last found for them (the store's record): written again with the entry, so that
+    # rewriting an entry keeps them; the build works them out from content/ (digest/group/).
+    grouped: dict = field(default_factory=dict)     # "themes", "story"
 
     @property
     def text(self) -> str:

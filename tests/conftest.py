@@ -52,12 +52,12 @@ def needs_devset():
     return pytest.mark.skipif(not DEVSET.is_dir(), reason="../shared/devset is not beside this checkout")
 
 
-MACHINE_OWNED = re.compile(r"^seen_in:.*\n(?:[ \t]*-.*\n)*", re.M)
+MACHINE_OWNED = re.compile(r"^(?:seen_in|themes|story):.*\n(?:[ \t]*-.*\n)*", re.M)
 
 
 def editor_view(entry_text: str) -> str:
-    """An entry without the one field the build keeps up to date in edited entries (seen_in): what
-    must never change once an editor has touched it."""
+    """An entry without the fields the build keeps up to date in edited entries (seen_in, and
+    themes and story unless set by hand): what must never change once an editor has touched it."""
     return MACHINE_OWNED.sub("", entry_text)
 
 

@@ -1,6 +1,5 @@
 """Grouping over content/: every entry's themes and story come from what it says now, whoever wrote
 it; what an editor set by hand stands; --explain and the site agree."""
-import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -86,29 +85,27 @@ def test_explain_and_the_site_agree_on_every_entry(site_dir):
                            if parse(by_hand.read_text(), by_hand)[0]["title"] in titles}
 
 
-def test_entries_written_before_the_build_grouped_lose_the_machines_themes_and_story(site_dir):
-    """content/ from before: the normalizer wrote `themes` and `story` and recorded them. A file that
-    still holds those values loses them (the build works them out now); a value an editor changed
-    stays, as theirs."""
+def test_the_build_writes_what_it_finds_into_the_normalizers_entries_and_keeps_hand_set_values(site_dir):
+    """content/ says what the site shows: a plain build writes the themes and story it found into
+    the entries the normalizer wrote (the lines only, every other byte of an edited entry kept),
+    never over a value set by hand, and never into an editor's own entry."""
     assert run_build(site_dir).returncode == 0
-    content = site_dir / "content"
-    state = json.loads((content / ".normalize-state.json").read_text())
-    by_file = {r["file"]: (i, r) for i, r in state["entries"].items()}
-    untouched, edited, changed = sorted(p for p in content.glob("*.md"))[:3]
-    for path, themes in ((untouched, ["japan"]), (edited, ["korea"]), (changed, ["korea"])):
-        text = path.read_text().replace("\nsummary:", f"\nthemes:\n- {themes[0]}\nstory: null\nsummary:", 1)
-        path.write_text(text)
-        entry_id, record = by_file[path.name]
-        record.update(themes=themes, story=None)
-        if path == untouched:        # as the old normalizer wrote it
-            record["sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    (content / ".normalize-state.json").write_text(json.dumps(state))
-    edited.write_text(edited.read_text() + "\nA line an editor added.\n")
-    changed.write_text(changed.read_text().replace("- korea", "- tariffs") + "\nAn editor's line.\n")
+    files = {parse(p.read_text(), p)[0]["title"]: p for p in (site_dir / "content").glob("*.md")}
+    rewritten = files["Ishiba Remark on Reducing Dependence on U.S. Not Problem: Rubio"]
+    text = rewritten.read_text()
+    head, body = text.split("\n---\n", 1)
+    rewritten.write_text(head + "\n---\n\n" + TARIFF_NOTE.split("---\n", 2)[2])
+    by_hand = files["FOCUS: Trump-Kim summit not eyed anytime soon amid Pyongyang-Moscow ties"]
+    by_hand.write_text(re.sub(r"(?m)^themes:\n(?:- .*\n)*", "themes:\n- tariffs\n", by_hand.read_text(), count=1))
+    hand_set = by_hand.read_text()
+    own = site_dir / "content" / "own.md"
+    own.write_text(TARIFF_NOTE)
     assert run_build(site_dir).returncode == 0
-    assert "themes" not in parse(untouched.read_text(), untouched)[0]
-    meta = parse(edited.read_text(), edited)[0]
-    assert "themes" not in meta and "story" not in meta and "A line an editor added." in edited.read_text()
-    meta = parse(changed.read_text(), changed)[0]
-    assert meta["themes"] == ["tariffs"] and "story" not in meta
-    assert shown(site_dir)[meta["title"]].themes == ["tariffs"]
+    now = rewritten.read_text()
+    assert parse(now, rewritten)[0]["themes"] == ["tariffs", "japan"]      # its new text; Ishiba, still headlined
+    assert now.split("\n---\n", 1)[1] == "\n" + TARIFF_NOTE.split("---\n", 2)[2]     # the editor's text
+    assert by_hand.read_text() == hand_set
+    assert own.read_text() == TARIFF_NOTE
+    assert shown(site_dir)["Ishiba Remark on Reducing Dependence on U.S. Not Problem: Rubio"].themes == ["tariffs", "japan"]
+    again = run_build(site_dir)         # and the next build has nothing to change
+    assert "nothing changed since the last build" in again.stderr or "0 files written" in again.stderr

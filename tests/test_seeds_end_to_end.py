@@ -120,8 +120,9 @@ def test_front_matter_keys_are_the_contract(built):
     _, entries, _ = built
     for meta, _ in entries.values():
         assert list(meta) == ["id", "title", "source", "credit", "author", "dateline", "published",
-                              "published_precision", "published_basis", "captured",
+                              "published_precision", "published_basis", "captured", "themes", "story",
                               "summary", "image_caption", "seen_in"]
+        assert isinstance(meta["themes"], list)
         assert meta["published_precision"] in ("minute", "hour", "day")
         assert 1 <= len(sentences(meta["summary"])) <= 3      # ". " would count "U.S. ally" as an end
 

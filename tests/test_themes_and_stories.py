@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import DEVSET, ROOT, run_build, set_mtime, shown
+from conftest import DEVSET, ROOT, editor_view, run_build, set_mtime, shown
 from digest.config import load
 from digest.content import parse
 from digest.group.stories import Item, cluster, named
@@ -44,10 +44,12 @@ def built(site_dir):
     return site_dir
 
 
-def add_line(path, line):
-    """Add a line to an entry's front matter, as an editor would."""
+def set_key(path, key, value):
+    """Set a front-matter key as an editor would: its line (and list items) replaced, or added."""
     text = path.read_text()
-    path.write_text(text.replace("\n---\n", f"\n{line}\n---\n", 1))
+    block = f"{key}: {value}\n" if not isinstance(value, list) else f"{key}:\n" + "".join(f"- {v}\n" for v in value)
+    changed, n = re.subn(rf"(?m)^{key}:.*\n(?:- .*\n)*", lambda _m: block, text, count=1)
+    path.write_text(changed if n else text.replace("\n---\n", f"\n{block}---\n", 1))
 
 
 def test_seed_themes_match_the_table(built):
@@ -57,11 +59,13 @@ def test_seed_themes_match_the_table(built):
         assert required <= got <= required | acceptable, (prefix, got)
 
 
-def test_the_normalizer_writes_no_themes_or_story(built):
-    """Grouping is the build's, from the entries as they are: an entry's file carries `themes` or
-    `story` only when an editor sets them."""
+def test_entries_carry_the_themes_and_story_the_site_shows(built):
+    """The build writes into the entries the normalizer wrote the themes and story it found for
+    them over all of content/, so that content/ says what the site shows."""
+    posts = shown(built)
     for path, meta, _ in entries(built).values():
-        assert "themes" not in meta and "story" not in meta, path
+        assert meta["themes"] == posts[meta["title"]].themes, path
+        assert meta["story"] == posts[meta["title"]].story, path
 
 
 def test_seed_stories(built):
@@ -134,7 +138,7 @@ feeds:
 
 def test_hand_set_themes_survive_a_rules_change(built):
     path, _, _ = find(entries(built), "Ishiba Remark on Reducing Dependence")
-    add_line(path, "themes:\n- japan\n- tariffs")
+    set_key(path, "themes", ["japan", "tariffs"])
     switch_off_japan_rules(built)      # the rules' japan labels go; the hand-set one stays
     assert run_build(built).returncode == 0
     posts = shown(built)
@@ -152,7 +156,9 @@ def test_rules_change_reclassifies_an_edited_entry_whose_themes_were_not_hand_se
     switch_off_japan_rules(built)
     assert run_build(built).returncode == 0
     assert find(shown(built), "PM warns Japan should not be underestimated").themes == ["tariffs"]
-    assert path.read_text() == edited       # the editor's file is untouched
+    now = path.read_text()
+    assert editor_view(now) == editor_view(edited)      # the editor's bytes are untouched
+    assert parse(now, path)[0]["themes"] == ["tariffs"]     # the machine's line follows the rules
 
 
 def test_story_id_stays_when_the_story_gains_a_report(built):
@@ -182,7 +188,7 @@ def test_story_id_stays_when_the_story_gains_a_report(built):
 def test_editor_can_split_a_story(built):
     story = find(shown(built), "Rubio will meet Russian foreign minister").story
     path, _, _ = find(entries(built), "Rubio to meet Lavrov while U.S. sends")
-    add_line(path, "story: lavrov-weapons")
+    set_key(path, "story", "lavrov-weapons")
     assert run_build(built).returncode == 0
     posts = shown(built)
     assert find(posts, "Rubio to meet Lavrov while U.S. sends").story == "lavrov-weapons"
@@ -194,7 +200,7 @@ def test_editor_can_split_a_story(built):
 def test_editor_can_join_two_stories(built):
     story = find(shown(built), "Rubio will meet Russian foreign minister").story
     path, _, _ = find(entries(built), "As Trump sows tariff confusion")
-    add_line(path, f"story: {story}")
+    set_key(path, "story", story)
     assert run_build(built).returncode == 0
     page = next((built / "output").glob("*/*/*/as-trump-sows-tariff-confusion*/index.html")).read_text()
     assert "Other reports of this story" in page and "Rubio will meet Russian foreign minister" in page

@@ -22,7 +22,7 @@ def _entries(site: Path) -> list[Path]:
 
 def _set(path: Path, key: str, value: str):
     text = path.read_text(encoding="utf-8")
-    text, n = re.subn(rf"(?m)^{key}:.*$", f"{key}: {value}", text, count=1)
+    text, n = re.subn(rf"(?m)^{key}:.*\n(?:- .*\n)*", lambda _m: f"{key}: {value}\n", text, count=1)
     if not n:
         text = text.replace("\n---\n", f"\n{key}: {value}\n---\n", 1)
     path.write_text(text, encoding="utf-8")

@@ -2,8 +2,8 @@
 
 Every entry is grouped the same way, whoever wrote it (the normalizer, an editor who changed it, an
 editor who wrote it): its themes come from its headline and text and site.yaml's rules, its story
-from its likeness to the other entries. A `themes` or `story` key in an entry's front matter is an
-editor's word and stands: the machine never writes those keys.
+from its likeness to the other entries. A `themes` or `story` value an editor set in an entry's
+front matter stands (render/posts.judge tells one from what the build itself wrote there).
 
 Themes belong to one entry and are found where the entry is read (themes.classifier). Stories link
 entries, so they are worked out over all of them here; their ids are remembered in content/ so that

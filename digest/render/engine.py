@@ -31,11 +31,12 @@ from jinja2 import meta
 from . import feeds, html, search, sitemap
 from .markup import Cache
 from .output import Missing, Output
-from ..content import is_entry
+from ..content import Store, is_entry
 from ..files import os_error, write_atomic
 from ..group import Stories
 from ..parallel import fork_map
-from .posts import Post, assemble, entry_files, group_stories, keep_derived, read_entry, reader, theme_rules
+from .posts import (Post, assemble, entry_files, group_stories, judge, keep_derived, machine_groups, read_entry,
+                    reader, theme_rules)
 from ..uptodate import CACHE_DIR, RACY_NS, code_version, now_ns, template_folders
 
 STATIC = "static"       # templates/static/** is copied to output/ as is
@@ -237,6 +238,10 @@ class Engine:
         self.order: list[str] | None = None         # entry files in name order
         self.link_warnings: list[str] = []          # links in content/ that lead out of the project
         self.stories = Stories(site.content_dir)
+        # The themes and story the build last wrote into each entry the normalizer wrote: a value
+        # an entry holds that is not this one was set by hand.
+        self.machine = machine_groups(site)
+        self.grouping_wrote: dict[str, str] = {}    # entries given their themes and story this build
         self.story_of: dict | None = None           # entry id → story, as the pages show them
         self.output = Output(site.output_dir, self.cache_dir, persist=not watch)
         self.lock = threading.Lock()               # the build and the search indexer both write output/
@@ -490,7 +495,8 @@ class Engine:
                 report.warnings.append(f"search: {self.search.error}")
         if not self.watch:
             self.markdown.save()
-        report.wrote = dict(self.stories.wrote)
+        report.wrote = {**self.stories.wrote, **self.grouping_wrote}
+        self.grouping_wrote = {}
         return report
 
     def _write(self, stale: list, clock, indexer, starter) -> Report:
@@ -552,10 +558,43 @@ class Engine:
             if post.id not in seen:
                 seen.add(post.id)
                 posts.append(post)
+                judge(post, self.site, self.machine)
         story_of = group_stories(self.stories, posts)
         changed = story_of != self.story_of
         self.story_of = story_of
+        if not self.watch:
+            self._write_groups(posts)
         return changed
+
+    def _write_groups(self, posts: list[Post]):
+        """Into the entries the normalizer wrote, the themes and story the build found for them,
+        where the front matter holds others not set by hand (a plain build: --watch leaves the
+        file an editor is saving alone; the next plain build writes them). Editors' own entries are
+        never written."""
+        changes = {}
+        for post in posts:
+            if post.id not in self.machine:
+                continue
+            found = {}
+            if not post.themes_by_hand and post.declared.get("themes", None) != post.themes:
+                found["themes"] = post.themes
+            if not post.story_by_hand and ("story" not in post.declared or post.declared["story"] != post.story):
+                found["story"] = post.story
+            if found:
+                changes[post.id] = found
+        if not changes:
+            return
+        wrote = Store(self.site.content_dir, (self.site.root,), scan=False).set_groups(changes)
+        self.grouping_wrote.update(wrote)
+        by_path = {str(self.site.root / rel): rel for rel in self.records}
+        for post in posts:
+            if post.id in changes:
+                post.declared = {**post.declared, **changes[post.id]}
+                self.machine[post.id] = {**self.machine[post.id], **changes[post.id]}
+        for path in wrote:          # read as written: no need to read them again
+            rel = by_path.get(path)
+            if rel is not None:
+                self.records[rel] = (_stat(Path(path)), self.records[rel][1])
 
     def _relist(self, errors: list[str]) -> list:
         """List every page again, from all the entries; the pages whose fingerprint changed."""

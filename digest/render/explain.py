@@ -3,7 +3,7 @@ from pathlib import Path
 
 from ..content import Store
 from ..group.themes import explain
-from .posts import read_entry, theme_rules
+from .posts import judge, machine_groups, read_entry, theme_rules
 
 
 class NotFound(Exception):
@@ -27,6 +27,7 @@ def explain_entry(site, wanted: str) -> str:
     post = read_entry(path, rel, site)
     if isinstance(post, str):
         raise Unreadable(post)
+    judge(post, site, machine_groups(site))
     lines = [f"{rel}: {post.title}"]
     lines += [explain(evidence) for evidence in theme_rules(site).evidence(post.title, list(post.text))]
     how = ("set by hand in the entry's front matter: the build keeps them" if post.themes_by_hand

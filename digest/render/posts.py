@@ -4,7 +4,8 @@ An entry that cannot be shown (no front matter, no title, no readable time) is s
 warning naming the file and line; the rest of the site is built.
 
 Each entry is grouped from what it says as it is read (digest/group/): its themes from its headline
-and text, unless its front matter names them; its story over all entries (group_stories).
+and text, unless its front matter holds themes set by hand (judge); its story over all entries
+(group_stories).
 """
 import hashlib
 import os
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from ..content import EntryError, entry_paths, id_of, parse
+from ..content import EntryError, Store, entry_paths, id_of, parse
 from ..group import Item, Stories
 from ..group.stories import IDF_DOCUMENTS, basis, lede_of
 from ..group.themes import classifier
@@ -46,8 +47,10 @@ class Post:
     updated: datetime | None = None         # set by an editor who changed the entry; never by the machine
     themes: list[str] = field(default_factory=list)
     story: str | None = None
-    themes_by_hand: bool = False    # the front matter names them: an editor's choice, kept
+    themes_by_hand: bool = False    # the front matter names them, and not as the build wrote them: kept
     story_by_hand: bool = False
+    declared: dict = field(default_factory=dict)    # `themes` and `story` as the front matter holds them
+    found_themes: list[str] = field(default_factory=list)   # those the rules find in the text
     summary: str | None = None
     image_caption: str | None = None
     seen_in: list[str] = field(default_factory=list)
@@ -176,10 +179,12 @@ def read_post(path: Path, rel: str, site) -> Post:
             raise EntryError(f"{rel}:{_line(text, 'updated')}: 'updated' ({meta['updated']}) is before "
                              f"'published' ({meta.get('published')}); an entry is changed after it is published")
     slug = slugify(str(meta.get("slug") or path.stem), max_length=80, word_boundary=True) or "entry"
-    themes = meta.get("themes") or []
-    themes = list(dict.fromkeys(str(t) for t in themes)) if isinstance(themes, list) else [str(themes)]
-    known = {t.slug for t in site.themes}
-    themes_by_hand, story_by_hand = "themes" in meta, "story" in meta
+    declared = {}
+    if "themes" in meta:
+        themes = meta["themes"] or []
+        declared["themes"] = list(dict.fromkeys(str(t) for t in themes)) if isinstance(themes, list) else [str(themes)]
+    if "story" in meta:
+        declared["story"] = _text(meta, "story")
     seen_in = meta.get("seen_in") or []
     url_path = f"{day:%Y/%m/%d}/{slug}/"
     return Post(
@@ -189,11 +194,10 @@ def read_post(path: Path, rel: str, site) -> Post:
         source=_text(meta, "source"), credit=_text(meta, "credit"), author=_text(meta, "author"),
         dateline=_text(meta, "dateline"), captured=captured[0].astimezone(timezone.utc) if captured else None,
         updated=updated,
-        themes=[t for t in themes if t in known], unknown_themes=[t for t in themes if t not in known],
-        themes_by_hand=themes_by_hand, story_by_hand=story_by_hand,
+        declared=declared,
         order=(-published.timestamp(), entry_id),
         iso=day.isoformat() if precision == "day" else published.astimezone(zone).isoformat(timespec="minutes"),
-        story=_text(meta, "story"), summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
+        summary=_text(meta, "summary"), image_caption=_text(meta, "image_caption"),
         seen_in=[str(s) for s in seen_in] if isinstance(seen_in, list) else [str(seen_in)],
         url=_web_address(_text(meta, "url")), summary_only=_text(meta, "body_basis") == "summary",
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
@@ -223,16 +227,40 @@ def derive(post: Post, site, cache=None):
     send each post back: the lighter the better)."""
     post.html_key = key(post.body)
     post.html = (cache and cache.get(post.html_key)) or _RENDER(post.body)
-    post.group_key = key(f"{_rules_key(site)}\0{post.title}\0{post.themes_by_hand}\0{post.body}")
+    post.group_key = key(f"{_rules_key(site)}\0{post.title}\0{post.body}")
     post.body = ""
     found = cache and cache.get(post.group_key)
     if found is None:
-        themes = None if post.themes_by_hand else theme_rules(site).classify(post.title, post.text)
-        found = lede_of(list(post.text)), themes
+        found = lede_of(list(post.text)), theme_rules(site).classify(post.title, post.text)
     post.grouped = found
-    post.lede = found[0]
-    if not post.themes_by_hand:
-        post.themes = found[1]
+    post.lede, post.found_themes = found
+    judge(post, site)
+
+
+def machine_groups(site) -> dict[str, dict]:
+    """id → the themes and story the build last wrote into each entry the normalizer wrote (the
+    content store's record; see judge)."""
+    return Store(site.content_dir, (site.root,), scan=False).machine_groups()
+
+
+def judge(post: Post, site, machine: dict | None = None):
+    """Whose are the post's themes and story: the front matter's where it holds them and they are
+    not what the build last wrote there (`machine`: the content store's record of it, for the
+    entries the normalizer wrote: id → {"themes": …, "story": …}), else the build's. Sets the
+    themes (those site.yaml knows; the others are named in a warning), and the story when it is
+    set by hand (the others are found over all entries: group_stories)."""
+    written = (machine or {}).get(post.id)
+    declared = post.declared
+
+    def by_hand(key):
+        return key in declared and (written is None or key not in written or written[key] != declared[key])
+
+    post.themes_by_hand, post.story_by_hand = by_hand("themes"), by_hand("story")
+    themes = declared["themes"] if post.themes_by_hand else post.found_themes
+    known = {t.slug for t in site.themes}
+    post.themes = [t for t in themes if t in known]
+    post.unknown_themes = [t for t in themes if t not in known]
+    post.story = declared.get("story") if post.story_by_hand else None
 
 
 def keep_derived(posts, cache):
@@ -310,6 +338,10 @@ def load_posts(site) -> tuple[list[Post], list[str]]:
     skipped: list[str] = []
     read = fork_map(reader(site), entry_files(site, skipped))
     warnings = skipped + [f"{r}; the entry is left out of the site" for r in read if isinstance(r, str)]
+    machine = machine_groups(site)
+    for post in read:
+        if not isinstance(post, str):
+            judge(post, site, machine)
     posts, more = assemble(site, [r for r in read if not isinstance(r, str)])
     stories = Stories(site.content_dir)
     group_stories(stories, posts)
