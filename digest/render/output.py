@@ -211,9 +211,6 @@ class Output:
             shutil.rmtree(self.spare, ignore_errors=True)
         self.have, self.new = None, {}
 
-    def files(self) -> set[str]:
-        return set(self.live() or ())
-
     # -- leftovers and the user's own files --------------------------------------------------------
 
     def _recover(self):

@@ -221,7 +221,8 @@ _RENDER = Renderer()
 
 def derive(post: Post, site, cache=None):
     """What the site reads of an entry's text: its Markdown as safe HTML, that HTML's text as
-    paragraphs, its lede and (unless set by hand) its themes. From `cache` (markup.Cache) where it
+    paragraphs, its lede and the themes the rules find in it (whose themes count, the rules' or the
+    front matter's, judge says once all entries are read). From `cache` (markup.Cache) where it
     has them: the HTML by the body's hash, lede and themes by the hash of the headline, the body and
     the rules. The body itself is dropped (nothing needs it once it is HTML, and the read workers
     send each post back: the lighter the better)."""
@@ -234,7 +235,6 @@ def derive(post: Post, site, cache=None):
         found = lede_of(list(post.text)), theme_rules(site).classify(post.title, post.text)
     post.grouped = found
     post.lede, post.found_themes = found
-    judge(post, site)
 
 
 def machine_groups(site) -> dict[str, dict]:
