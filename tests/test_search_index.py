@@ -97,6 +97,28 @@ def test_shards_stay_bounded_and_new_entries_of_the_newest_day_change_one_shard(
     assert list(before) == ["2025"] and len(after) == 2 and sum(map(len, after.values())) == 101
 
 
+def test_the_newest_week_is_cut_small_so_adding_reports_reindexes_a_day_or_two():
+    # Forty a day for ten weeks: the shards of the usual size hold 1,000 to 2,000, but a report
+    # added to the newest days must not re-index a shard of that size.
+    start = date(2025, 5, 1)
+    posts = [fake(n, start + timedelta(days=n // 40)) for n in range(40 * 70)]
+    newest = max(p.day for p in posts)
+    shards = search.shards(posts, 2000)
+    assert sorted(p.id for m in shards.values() for p in m) == sorted(p.id for p in posts)
+    recent = {name: m for name, m in shards.items()
+              if max(p.day for p in m) > newest - timedelta(days=search.NEWEST_DAYS)}
+    assert recent and all(len(m) <= search.NEWEST_ENTRIES or len({p.day for p in m}) == 1 for m in recent.values())
+    assert len(shards) - len(recent) <= 3 and len(shards) <= 14       # the rest, in shards of the usual size
+    added = posts + [fake(9000 + n, newest - timedelta(days=n % 2)) for n in range(10)]
+    grown = search.shards(added, 2000)
+    changed = [name for name in set(shards) | set(grown) if [p.id for p in shards.get(name, [])]
+               != [p.id for p in grown.get(name, [])]]
+    assert sum(len(grown[name]) for name in changed) <= 2 * search.NEWEST_ENTRIES      # not 1,000s
+    # A week later the small shards it left join again into one of the usual size.
+    later = search.shards(posts + [fake(9500 + n, newest + timedelta(days=7)) for n in range(40)], 2000)
+    assert sum(1 for m in later.values() if max(p.day for p in m) <= newest - timedelta(days=1)) < len(shards) - 1
+
+
 def test_an_edit_reindexes_its_shard_only_and_the_others_are_reused_byte_for_byte(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGEST_SEARCH_SHARD", "3")
     runs = counting(tmp_path, monkeypatch)

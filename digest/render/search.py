@@ -33,6 +33,13 @@ LISTING = "shards.json"
 # Pagefind run takes about 2.5 ms and 0.33 MB per entry here: 2,000 entries are ~5 s and ~650 MB,
 # and a site of 100,000 entries is some 70 shards.
 SHARD_ENTRIES = 2000
+# The parts of the index that hold the newest week are cut smaller still, down to this many
+# entries (or a day alone): new reports are of the newest days, and adding ten then re-indexes a
+# day or two of entries rather than a shard of up to 2,000 (a Pagefind run costs ~2 ms an entry).
+# As the week moves on, the small parts it leaves join again into shards of the usual size: a run
+# of at most a shard's entries, once per stretch of days.
+NEWEST_ENTRIES = 125
+NEWEST_DAYS = 7
 # Pagefind processes at once: two keep both cores busy once the pages are rendered, and memory
 # at two shards' worth.
 AT_ONCE = min(2, os.cpu_count() or 1)
@@ -68,20 +75,24 @@ def shards(posts, size: int) -> dict[str, list]:
     """The posts by shard, oldest shard first. A year of at most `size` entries is one shard; a
     bigger one is cut in two halves of its days, and each half again, until a part holds at most
     `size` entries or is a single day; a day with more is cut into 2, 4, 8… buckets by a hash of
-    the entry id (none over `size`). The cuts fall on fixed days, so entries added to the newest
-    days (as new reports mostly are) change the one shard of those days, or cut it in two when it
-    grows past `size`; where entries come every day, a shard holds about size/2 to size of them."""
+    the entry id (none over `size`). Parts that hold any of the newest NEWEST_DAYS days are cut on
+    down to at most NEWEST_ENTRIES (or a day). The cuts fall on fixed days, so entries added to the
+    newest days (as new reports mostly are) change the small shards of those days, or cut one in
+    two when it grows; where entries come every day, a shard holds about size/2 to size of them.
+    The shards are a function of the entries alone: --watch and a clean build cut them alike."""
     by_year: dict[int, list] = {}
     for post in posts:
         by_year.setdefault(post.day.year, []).append(post)
     found: dict[str, list] = {}
+    recent = max((post.day for post in posts), default=date.max) - timedelta(days=NEWEST_DAYS - 1)
+    small = min(NEWEST_ENTRIES, size)
     for year in sorted(by_year):
-        _cut(by_year[year], date(year, 1, 1), date(year, 12, 31), size, found)
+        _cut(by_year[year], date(year, 1, 1), date(year, 12, 31), size, found, recent, small)
     return found
 
 
-def _cut(posts, first: date, last: date, size: int, found: dict):
-    if len(posts) <= size:
+def _cut(posts, first: date, last: date, size: int, found: dict, recent: date, small: int):
+    if len(posts) <= (small if last >= recent and first != last else size):
         name = str(first.year) if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) else \
             f"{first:%Y%m%d}" if first == last else f"{first:%Y%m%d}-{last:%Y%m%d}"
         found[name] = posts
@@ -104,9 +115,9 @@ def _cut(posts, first: date, last: date, size: int, found: dict):
         early = [p for p in posts if p.day <= middle]
         late = [p for p in posts if p.day > middle]
         if early:
-            _cut(early, first, middle, size, found)
+            _cut(early, first, middle, size, found, recent, small)
         if late:
-            _cut(late, middle + timedelta(days=1), last, size, found)
+            _cut(late, middle + timedelta(days=1), last, size, found, recent, small)
 
 
 class Indexer:
@@ -134,10 +145,10 @@ class Indexer:
 
     def _bundle_name(self, shard: str, pages) -> str:
         """The bundle is of these pages, made by this code and this Pagefind (code_version has its version)."""
-        h = hashlib.sha256(f"{code_version()}\0{self.language}".encode())
-        for page in pages:
-            h.update(page.path.encode() + b"\0" + _doc(page, self.language).encode("utf-8") + b"\0")
-        return f"{shard}-{h.hexdigest()[:24]}"
+        h = hashlib.blake2b(f"{code_version()}\0{self.language}".encode(), digest_size=12)
+        for page in pages:      # what _doc makes of each page, without making it
+            h.update(f"{page.path}\0{page.title}\0{page.html}\0".encode("utf-8", "surrogatepass"))
+        return f"{shard}-{h.hexdigest()}"
 
     def start(self):
         """Start indexing the shards whose bundles are not in the cache, in the background."""
