@@ -191,13 +191,15 @@ def _posts_in(value):
 
 def _alone(post):
     """A post as the engine's state keeps it: without its links to other posts, its fingerprint,
-    its HTML (the Markdown cache has it, by html_key) or its text (worked out again from the HTML
-    when asked for). A message stays as it is."""
+    what the Markdown cache has of it (its HTML by html_key, its lede and themes found by
+    group_key), its text (worked out again from the HTML when asked for) or its item for the story
+    grouping (made again when asked for). A message stays as it is."""
     if not isinstance(post, Post):
         return post
     alone = copy.copy(post)
-    alone.others, alone.html, alone.plain = [], "", None
+    alone.others, alone.html, alone.plain, alone.grouped, alone.lede, alone.found_themes = [], "", None, (), "", []
     alone.__dict__.pop("fp", None)
+    alone.__dict__.pop("_item", None)
     return alone
 
 
@@ -275,9 +277,11 @@ class Engine:
         self.records, self.page_fps, self.feed_fps = state["records"], state["page_fps"], state["feed_fps"]
         for rel, (stat, post) in list(self.records.items()):
             if isinstance(post, Post):
-                post.html = self.markdown.get(post.html_key)
-                if post.html is None:       # not in the cache any more: read the file again
+                post.html, post.grouped = self.markdown.get(post.html_key), self.markdown.get(post.group_key)
+                if post.html is None or post.grouped is None:   # not in the cache any more: read the file again
                     del self.records[rel]
+                else:
+                    post.lede, post.found_themes = post.grouped
         self.common_fp, self.story_of = state["common_fp"], state["story_of"]
         self.template_refs = state["template_refs"]
         self.stories.take_up(state["stories"])
@@ -463,32 +467,33 @@ class Engine:
         if errors and self.watch:
             raise EntryErrors("\n".join(errors))
         clock.lap("read entries and markdown")
-        # Stories over the entries as they are now: when any entry's story changed, every page is
-        # looked at again; otherwise an edit that moved nothing can be made in place.
-        stories_moved = self._group()
-        edits = None if stories_moved or before is None else self._edits_in_place(before)
-        clock.lap("stories")
-        stale = self._restale(edits) if edits and self.pages is not None else None
-        if stale is None:
-            stale = self._relist(errors)
-        clock.lap(f"pages to render: {len(stale)} of {len(self.pages)}")
-
-        with self.lock:
-            indexer = starter = None
-            if site.search and not self.watch:
-                # Writing Pagefind's input (a page per entry), and Pagefind itself in its own
-                # process, both go on while the pages render.
-                indexer = search.Indexer(self.posts, site, self.cache_dir)
-                starter = threading.Thread(target=indexer.start, name="search index")
-                starter.start()
-            try:
-                report = self._write(stale, clock, indexer, starter)
-            except BaseException:
-                self.output.discard()
-                if indexer:
-                    starter.join()
-                    indexer.stop()
-                raise
+        indexer = None
+        if site.search and not self.watch:
+            # The index is of the entries as read (headline and text, at their URLs): Pagefind
+            # runs in its own processes while the stories are grouped and the pages listed and
+            # rendered.
+            indexer = search.Indexer(assemble(site, self._readable())[0], site, self.cache_dir)
+            indexer.start()
+        try:
+            # Stories over the entries as they are now: when any entry's story changed, every page
+            # is looked at again; otherwise an edit that moved nothing can be made in place.
+            stories_moved = self._group()
+            edits = None if stories_moved or before is None else self._edits_in_place(before)
+            clock.lap("stories")
+            stale = self._restale(edits) if edits and self.pages is not None else None
+            if stale is None:
+                stale = self._relist(errors)
+            clock.lap(f"pages to render: {len(stale)} of {len(self.pages)}")
+            with self.lock:
+                try:
+                    report = self._write(stale, clock, indexer)
+                except BaseException:
+                    self.output.discard()
+                    raise
+        except BaseException:
+            if indexer:
+                indexer.stop()
+            raise
         if self.search:
             self.search.follow(self.posts)
             if self.search.error:
@@ -499,7 +504,7 @@ class Engine:
         self.grouping_wrote = {}
         return report
 
-    def _write(self, stale: list, clock, indexer, starter) -> Report:
+    def _write(self, stale: list, clock, indexer) -> Report:
         """Render the stale pages and the changed feeds into output/'s twin, then put it in place."""
         site = self.site
         self.output.begin()
@@ -531,7 +536,6 @@ class Engine:
         report = Report(entries=len(self.posts), pages=len(self.pages), rendered=len(stale),
                         warnings=list(self.warnings))
         if indexer:
-            starter.join()
             self.search_files = indexer.files()
             for rel, source in self.search_files.items():
                 self.output.link(rel, source)
