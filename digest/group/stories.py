@@ -364,15 +364,22 @@ class StoryIndex:
         self.matrix, self.keys = None, []              # the vectors as last grouped, rows by time
 
     def __getstate__(self):
-        """Kept compact between builds: each vector as three byte strings (thousands of small
-        arrays pickle slowly), and not the matrix of them (made again when it is needed)."""
+        """Kept compact between builds: the vectors' three parts each in one array, with each
+        vector's lengths (thousands of small arrays pickle and unpickle slowly), and not the matrix
+        of them (made again when it is needed)."""
         state = dict(self.__dict__)
-        state["vectors"] = {k: tuple((a.tobytes(), a.dtype.str) for a in v) for k, v in self.vectors.items()}
+        keys = list(self.vectors)
+        parts = tuple(zip(*self.vectors.values())) if keys else ((), (), ())
+        state["vectors"] = (keys, [np.array([len(a) for a in part], dtype=np.int64) for part in parts],
+                            [np.concatenate(part) if keys else np.zeros(0) for part in parts])
         state["matrix"] = None
         return state
 
     def __setstate__(self, state):
-        state["vectors"] = {k: tuple(np.frombuffer(b, dtype=t) for b, t in v) for k, v in state["vectors"].items()}
+        keys, lengths, joined = state["vectors"]
+        ends = [np.cumsum(n).tolist() for n in lengths]
+        state["vectors"] = dict(zip(keys, zip(*[[whole[end - n:end] for end, n in zip(e, ns.tolist())]
+                                                for whole, e, ns in zip(joined, ends, lengths)])))
         self.__dict__.update(state)
 
     def group(self, ordered: list[Item], rarity: Rarity, similarity: float = SIMILARITY,

@@ -21,13 +21,16 @@ import ctypes
 import errno
 import hashlib
 import json
+import marshal
 import os
 import shutil
 from pathlib import Path
 
 from ..files import write_atomic
 
-STATE = "output-trees.json"         # in the cache folder: the files (and hashes) of output/ and its twin
+# In the cache folder: the files (and hashes) of output/ and its twin. Written three times a build
+# (tens of thousands of names): marshal does it some ten times faster than json.
+STATE = "output-trees.marshal"
 OLD_MANIFEST = "output-manifest.json"  # what builds before the twin kept (the file names of output/)
 
 
@@ -57,7 +60,7 @@ class Output:
         self.seen_sources: dict[str, tuple] = {}    # those of this build's
         self.trees = self._load()           # folder's inode → {file: hash}
         if not persist:                     # known only in memory from now on (save() at the end)
-            write_atomic(self.state_path, b'{"trees": {}}')
+            write_atomic(self.state_path, marshal.dumps({"trees": {}}))
         self.in_place = False
         self.have: dict[str, str] | None = {}   # what the folder being written holds (None: unknown)
         self.base: dict[str, str] = {}          # what output/ holds, where known
@@ -69,16 +72,15 @@ class Output:
 
     def _load(self) -> dict[str, dict[str, str]]:
         try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+            state = marshal.loads(self.state_path.read_bytes())
             self.sources = {str(k): tuple(v) for k, v in (state.get("sources") or {}).items()}
             return {str(k): dict(v) for k, v in state["trees"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}
+        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
+            return {}       # unknown: the twin is made afresh
 
     def save(self):
         known = {key: files for key, files in self.trees.items() if key in (_inode(self.root), _inode(self.spare))}
-        write_atomic(self.state_path, json.dumps({"trees": known, "sources": self.sources},
-                                                 sort_keys=True).encode("utf-8"))
+        write_atomic(self.state_path, marshal.dumps({"trees": known, "sources": self.sources}))
 
     def live(self) -> dict[str, str] | None:
         """output/'s files and their hashes, None when they are not known."""
