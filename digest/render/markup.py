@@ -85,3 +85,4 @@ class Cache:
             return
         self.data = {k: v for k, v in self.data.items() if k in self.used}
         write_atomic(self.path, pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL))
+        self.dirty = False      # saved: the engine's close() need not write it again
