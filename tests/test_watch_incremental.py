@@ -5,6 +5,7 @@ import logging
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -239,4 +240,42 @@ def test_the_search_index_follows_shard_by_shard(tmp_path, monkeypatch):
     assert live.search.wait(300)
     assert 1 <= len(runs()) <= 6
     live.close()
+    assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_plain_builds_that_take_up_the_last_ones_state_give_the_clean_build(tmp_path, seed):
+    """Each plain build starts from what the last one kept (.digest-cache/engine.pickle: the entries
+    read, the pages' fingerprints, the story index) and must still end as a clean build does."""
+    rng = random.Random(seed)
+    site = make_site(tmp_path, rng)
+    past = time.time() - 10_000
+
+    def plain_build():
+        # Files changed within a second of the last build are read again whatever their stat says:
+        # dated back (each step a second of its own), unchanged files are taken from the state.
+        nonlocal past
+        past += 1
+        for path in (site / "content").rglob("*"):
+            if path.is_file() and path.stat().st_mtime > past + 1000:
+                os.utime(path, (past, past))
+        engine = Engine(load(site / "site.yaml"), logging.getLogger("digest"))
+        try:
+            return engine, engine.build()
+        finally:
+            engine.close()
+
+    plain_build()
+    for step in range(18):
+        rng.choice(EDITS)(site, rng, step)
+        engine, report = plain_build()
+        assert engine.page_fps and engine.story_of is not None
+        if step % 6 == 5:
+            differ = differences(snapshot(site / "output"), clean_build_of(site, tmp_path))
+            assert differ == [], f"step {step}: {differ[:10]}"
+    # The state was taken up: a headline edit renders a handful of pages, not the site.
+    lone = next(p for p in _entries(site) if re.search(r"(?m)^story: null$", p.read_text(encoding="utf-8")))
+    _set(lone, "title", "One more headline")
+    _, report = plain_build()
+    assert 1 <= report.rendered <= 8 < len(list((site / "output").rglob("*.html"))), report
     assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []

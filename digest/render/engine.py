@@ -13,10 +13,11 @@ end, so output/ is the previous site or the new one, never a mix. The search ind
 made in its own process: with the pages in a plain build; in --watch, in the background once saves
 pause, and put in place by the same writer.
 """
-import copy
+import copyreg
 import dataclasses
 import gc
 import hashlib
+import io
 import os
 import pickle
 import threading
@@ -189,18 +190,16 @@ def _posts_in(value):
             yield from _posts_in(getattr(value, name))
 
 
-def _alone(post):
-    """A post as the engine's state keeps it: without its links to other posts, its fingerprint,
-    what the Markdown cache has of it (its HTML by html_key, its lede and themes found by
-    group_key), its text (worked out again from the HTML when asked for) or its item for the story
-    grouping (made again when asked for). A message stays as it is."""
-    if not isinstance(post, Post):
-        return post
-    alone = copy.copy(post)
-    alone.others, alone.html, alone.plain, alone.grouped, alone.lede, alone.found_themes = [], "", None, (), "", []
-    alone.__dict__.pop("fp", None)
-    alone.__dict__.pop("_item", None)
-    return alone
+# What the engine's state leaves out of each post: its links to other posts and its fingerprint
+# (worked out again), what the Markdown cache holds of it (its HTML by html_key, its lede and the
+# themes found by group_key) and what is worked out again when asked for (its text, its item for
+# the story grouping). _load_state puts them back.
+_LEFT_OUT = frozenset({"others", "fp", "html", "plain", "grouped", "lede", "found_themes", "_item"})
+
+
+def _alone(post: Post):
+    """How pickle writes a post into the engine's state (a reducer: no copy of the post is made)."""
+    return copyreg.__newobj__, (Post,), {k: v for k, v in post.__dict__.items() if k not in _LEFT_OUT}
 
 
 def _stat(path: Path):
@@ -267,11 +266,14 @@ class Engine:
         """What the last plain build knew (entries read, pages' fingerprints, the story index), so
         that this one reads and renders only what changed; nothing when it is of other code or
         settings, or damaged (then everything is read and rendered, as on a first build)."""
+        gc.disable()        # the cycle collector would walk the objects as they come, over and over (~2x slower)
         try:
             with open(self.cache_dir / STATE, "rb") as f:
                 state = pickle.load(f)
         except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError, ImportError, TypeError):
             return
+        finally:
+            gc.enable()
         if not isinstance(state, dict) or state.get("key") != self._state_key():
             return
         self.records, self.page_fps, self.feed_fps = state["records"], state["page_fps"], state["feed_fps"]
@@ -282,6 +284,7 @@ class Engine:
                     del self.records[rel]
                 else:
                     post.lede, post.found_themes = post.grouped
+                    post.others, post.plain = [], None
         self.common_fp, self.story_of = state["common_fp"], state["story_of"]
         self.template_refs = state["template_refs"]
         self.stories.take_up(state["stories"])
@@ -289,14 +292,17 @@ class Engine:
         self.trusted_before = state["started_ns"] - RACY_NS
 
     def _save_state(self, started_ns: int):
-        # Each post alone: the other reports of its story and its fingerprint are worked out again
-        # (and would make pickle walk from post to post, a story at a time).
-        records = {rel: (stat, _alone(post)) for rel, (stat, post) in self.records.items()}
-        state = {"key": self._state_key(), "started_ns": started_ns, "records": records,
+        # Each post alone (_alone): the other reports of its story and its fingerprint are worked
+        # out again (and would make pickle walk from post to post, a story at a time).
+        state = {"key": self._state_key(), "started_ns": started_ns, "records": self.records,
                  "page_fps": self.page_fps, "feed_fps": self.feed_fps, "common_fp": self.common_fp,
                  "story_of": self.story_of, "stories": self.stories.kept(), "template_refs": self.template_refs}
         try:
-            write_atomic(self.cache_dir / STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = {**copyreg.dispatch_table, Post: _alone}
+            pickler.dump(state)
+            write_atomic(self.cache_dir / STATE, buffer.getbuffer())
         except OSError:
             (self.cache_dir / STATE).unlink(missing_ok=True)    # no record rather than a stale one
 
