@@ -74,3 +74,30 @@ def test_a_site_that_grows_keeps_its_word_rarity_until_it_has_grown_by_a_quarter
     learnt = Rarity.sources(ordered[:900])
     assert Rarity.sources(ordered[:1100]) == learnt     # newer reports only: the earliest stay the same
     assert Rarity.sources(ordered[:1113]) != learnt
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_the_pairs_of_a_few_reports_in_numpy_are_scipys(seed):
+    """few_pairs (a build after a few reports were added: no scipy import) finds the very pairs
+    similar_pairs finds with scipy's sparse products, similarities summed alike."""
+    import numpy as np
+    from digest.group import stories as st
+
+    rng = random.Random(seed)
+    ordered = sorted(generate(400, seed=seed), key=lambda i: (i.published, i.key))
+    index = st.StoryIndex()
+    rarity = Rarity.learn(Rarity.sources(ordered))
+    vectors = index.vocabulary.vectors(ordered, rarity)
+    width = len(index.vocabulary.names)
+    matrix, heads = st._matrix(vectors, width), st._heads(vectors, width)
+    stamps = np.array([i.published.timestamp() for i in ordered])
+    undated = np.zeros(len(ordered), dtype=bool)
+    found_any = False
+    for _ in range(6):
+        rows = np.array(sorted(rng.sample(range(len(ordered)), rng.randint(1, st.FEW))), dtype=np.int64)
+        by_scipy = {(a, b) for i, j in st.similar_pairs(rows, matrix, heads, stamps, undated)
+                    for a, b in zip(i.tolist(), j.tolist())}
+        by_numpy = {(a, b) for i, j in st.few_pairs(rows, vectors, stamps) for a, b in zip(i.tolist(), j.tolist())}
+        assert by_numpy == by_scipy
+        found_any |= bool(by_scipy)
+    assert found_any

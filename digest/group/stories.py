@@ -208,14 +208,15 @@ class _Vocabulary:
         lengths = np.array([len(x) for x in stems], dtype=np.int64)
         cols = np.array([self._column(stem) for text in stems for stem in text], dtype=np.int64)
         rows = np.repeat(np.arange(len(items)), lengths)
-        from scipy.sparse import coo_matrix     # here: a build whose stories did not change needs none of scipy
-        counts = coo_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(items), len(self.names))).tocsr()
-        counts.sum_duplicates()
-        used = np.unique(counts.indices)
+        # Each (report, stem) once with its count, by report and then column, as a CSR matrix holds them.
+        width = max(len(self.names), 1)
+        cells, counted = np.unique(rows * width + cols, return_counts=True)
+        indices = cells % width
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(cells // width, minlength=len(items)))]).astype(np.int64)
+        used = np.unique(indices)
         idf = np.zeros(len(self.names))
         idf[used] = [rarity.weight(self.names[c]) for c in used.tolist()]
-        data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-        indptr, indices = counts.indptr, counts.indices
+        data = (1.0 + np.log(counted.astype(np.float64))) * idf[indices]
         row_of = np.repeat(np.arange(len(items)), np.diff(indptr))
         norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(items)))
         data = data / np.where(norms > 0, norms, 1.0)[row_of]
@@ -342,6 +343,53 @@ def similar_pairs(rows: np.ndarray, vectors, heads, stamps: np.ndarray, undated:
         yield i, j
 
 
+FEW = 64        # changed reports up to which their pairs are found in numpy alone
+
+
+def few_pairs(rows: np.ndarray, vectors: list[tuple], stamps: np.ndarray, similarity: float = SIMILARITY,
+              window: timedelta = WINDOW):
+    """similar_pairs for a few rows and no report dated by its capture in reach, without scipy (its
+    import costs more than the work): each row is compared with the reports within `window` that
+    share a heavy stem with it. The similarity is summed as scipy sums it (the common stems in
+    column order, one after the other), so the pairs are the same."""
+    span = window.total_seconds()
+    found_i, found_j = [], []
+    for r in rows.tolist():
+        lo = int(np.searchsorted(stamps, stamps[r] - span, "left"))
+        hi = int(np.searchsorted(stamps, stamps[r] + span, "right"))
+        others = [c for c in range(lo, hi) if c != r]
+        if not others:
+            continue
+        heads = [vectors[c][2] for c in others]
+        owner = np.repeat(np.arange(len(others)), [len(h) for h in heads])
+        sharing = np.zeros(len(others), dtype=bool)
+        sharing[owner[np.isin(np.concatenate(heads), vectors[r][2])]] = True
+        cols, weights, _ = vectors[r]
+        for k in np.flatnonzero(sharing).tolist():
+            c = others[k]
+            common, mine, theirs = np.intersect1d(cols, vectors[c][0], assume_unique=True, return_indices=True)
+            if not len(common):
+                continue
+            total = np.cumsum(weights[mine] * vectors[c][1][theirs])[-1]
+            if round(float(total), ROUNDING) >= similarity:
+                found_i.append(min(r, c))
+                found_j.append(max(r, c))
+    yield np.array(found_i, dtype=np.int64), np.array(found_j, dtype=np.int64)
+
+
+def _undated_in_reach(rows: np.ndarray, stamps: np.ndarray, undated: np.ndarray, window: timedelta) -> bool:
+    """Whether a report dated by its capture is one of the rows or lies in the weeks after one
+    (similar_pairs then compares it with every report of those weeks, whatever stems they share)."""
+    late = np.flatnonzero(undated)
+    if not len(late):
+        return False
+    mine = np.zeros(len(stamps), dtype=bool)
+    mine[rows] = True
+    before = np.searchsorted(stamps, stamps[late] - UNDATED_REACH.total_seconds() - window.total_seconds(), "left")
+    counted = np.concatenate([[0], np.cumsum(mine)])
+    return bool((mine[late] | (counted[late] - counted[before] > 0)).any())
+
+
 class StoryIndex:
     """The reports as last grouped: each one's vector and heavy stems, and every similar pair among
     them, so that the next grouping works out only the pairs of the reports that are new or changed
@@ -428,14 +476,20 @@ class StoryIndex:
         number = {key: n for n, key in enumerate(keys)}
         rows = np.array(sorted(number[k] for k in changed), dtype=np.int64)
         vectors = [self.vectors[k] for k in keys]
-        width = len(self.vocabulary.names)
-        matrix, heads = _matrix(vectors, width), _heads(vectors, width)
-        self.matrix, self.keys = matrix, keys
         stamps = np.array([i.published.timestamp() for i in ordered])
         undated = np.array([i.undated for i in ordered])
         linked = Linked(len(keys))
+        # A few reports changed (a build after some were added): their pairs in numpy alone.
+        few = self.kept and len(rows) <= FEW and not _undated_in_reach(rows, stamps, undated, window)
+        matrix = heads = None
+        if not few:
+            width = len(self.vocabulary.names)
+            matrix, heads = _matrix(vectors, width), _heads(vectors, width)
+        self.matrix, self.keys = matrix, keys
         if self.kept:
-            for i, j in similar_pairs(rows, matrix, heads, stamps, undated, similarity, window):
+            pairs = (few_pairs(rows, vectors, stamps, similarity, window) if few else
+                     similar_pairs(rows, matrix, heads, stamps, undated, similarity, window))
+            for i, j in pairs:
                 for a, b in zip(i.tolist(), j.tolist()):
                     ka, kb = keys[a], keys[b]
                     if kb not in self.edges.setdefault(ka, set()):
@@ -451,6 +505,10 @@ class StoryIndex:
                 pairs = np.array(pairs, dtype=np.int64)
                 linked.add(pairs[:, 0], pairs[:, 1])
         else:
+            if matrix is None:          # the few reports' pairs were too many to keep
+                width = len(self.vocabulary.names)
+                matrix, heads = _matrix(vectors, width), _heads(vectors, width)
+                self.matrix = matrix
             for _ in similar_pairs(np.arange(len(keys)), matrix, heads, stamps, undated, similarity, window, linked):
                 pass
         out: dict[str, str | None] = {}
