@@ -220,7 +220,7 @@ class Engine:
         site.yaml); else the one on disk."""
         self.site, self.log, self.watch = site, log, watch
         self.cache_dir = site.root / CACHE_DIR
-        self.markdown = markdown or Cache(self.cache_dir / "html.pickle")
+        self.markdown = markdown or Cache(self.cache_dir / "html")
         self.records: dict[str, tuple] = {}        # entry file → (stat, Post or error message)
         self.env = None
         self.template_keys: dict[str, str] = {}

@@ -6,6 +6,7 @@ import hashlib
 import pickle
 import re
 from html import unescape
+from pathlib import Path
 
 import cmarkgfm
 import nh3
@@ -58,31 +59,48 @@ def key(text: str) -> str:
 
 
 class Cache:
-    """Rendered HTML by Markdown hash, kept between builds in one pickle file."""
+    """Rendered HTML (and what is read of it) by hash, kept between builds in a folder of up to 256
+    pickle files, by the keys' first two hex digits: a build that changed a few entries writes the
+    few files that hold them, not the whole cache (30 MB at 10,000 entries)."""
 
     def __init__(self, path):
-        self.path = path
-        try:
-            with open(path, "rb") as f:
-                self.data = pickle.load(f)
-        except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
-            self.data = {}          # a missing or damaged cache only costs time
+        self.path = Path(path)
+        self.data: dict = {}
+        self.dirty: set[str] = set()            # shards with new entries
+        for shard in self.path.glob("??.pickle") if self.path.is_dir() else ():
+            try:
+                with open(shard, "rb") as f:
+                    self.data.update(pickle.load(f))
+            except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
+                pass                # a missing or damaged shard only costs time
         self.used: set[str] = set()
-        self.dirty = False
 
     def get(self, k: str) -> str | None:
         self.used.add(k)
         return self.data.get(k)
 
-    def put(self, k: str, html: str):
+    def put(self, k: str, html):
         self.used.add(k)
         self.data[k] = html
-        self.dirty = True
+        self.dirty.add(k[:2])
 
     def save(self):
-        """Keep what this build used, drop the rest (deleted or changed entries)."""
-        if not self.dirty and len(self.used) == len(self.data):
+        """Keep what this build used, drop the rest (deleted or changed entries): the shards that
+        gained or lost entries are written again."""
+        gone = {k[:2] for k in self.data if k not in self.used}
+        todo = self.dirty | gone
+        if not todo:
             return
         self.data = {k: v for k, v in self.data.items() if k in self.used}
-        write_atomic(self.path, pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL))
-        self.dirty = False      # saved: the engine's close() need not write it again
+        shards: dict[str, dict] = {name: {} for name in todo}
+        for k, v in self.data.items():
+            if k[:2] in shards:
+                shards[k[:2]][k] = v
+        for name, part in sorted(shards.items()):
+            target = self.path / f"{name}.pickle"
+            if part:
+                write_atomic(target, pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+            else:
+                target.unlink(missing_ok=True)
+        self.dirty = set()
+        (self.path.parent / "html.pickle").unlink(missing_ok=True)     # the one file of earlier versions

@@ -81,6 +81,7 @@ class Output:
     def save(self):
         known = {key: files for key, files in self.trees.items() if key in (_inode(self.root), _inode(self.spare))}
         write_atomic(self.state_path, marshal.dumps({"trees": known, "sources": self.sources}))
+        self.state_path.with_name("output-trees.json").unlink(missing_ok=True)     # earlier versions' file
 
     def live(self) -> dict[str, str] | None:
         """output/'s files and their hashes, None when they are not known."""
