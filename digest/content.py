@@ -189,7 +189,15 @@ def is_entry(root: Path, path: Path) -> bool:
 
 
 def entry_paths(root: Path, within: tuple[Path, ...] = (), skipped: list | None = None) -> list[Path]:
-    """Every entry file below root (as is_entry tells), sorted folder by folder as paths sort. By
+    """Every entry file below root (as is_entry tells), sorted folder by folder as paths sort (see
+    entry_names)."""
+    return [Path(name) for name in entry_names(root, within, skipped)]
+
+
+def entry_names(root: Path, within: tuple[Path, ...] = (), skipped: list | None = None) -> list[str]:
+    """Every entry file below root (as is_entry tells), as a string (a build lists 10,000 of them
+    and reads few: making a Path of each took a tenth of a second), sorted folder by folder as
+    paths sort. By
     os.scandir, which skips hidden folders whole and knows links without asking the disk again
     (pathlib's rglob and is_entry took 0.4 s for 10,000 files). A link, to a file or a folder, is
     followed only where it leads inside root or one of `within` (the project); one that leads out
@@ -223,7 +231,7 @@ def entry_paths(root: Path, within: tuple[Path, ...] = (), skipped: list | None 
                     skipped.append(Path(entry.path))
                 continue
             (todo if is_folder else found).append(entry.path)
-    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
+    return sorted(found, key=lambda path: path.split(os.sep))
 
 
 def _edited(current: bytes, changes: dict) -> bytes:

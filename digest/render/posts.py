@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from ..content import EntryError, Store, entry_paths, id_of, parse
+from ..content import EntryError, Store, entry_names, id_of, parse
 from ..group import Item, Stories
 from ..group.stories import IDF_DOCUMENTS, basis, lede_of
 from ..group.themes import classifier
@@ -310,13 +310,13 @@ def _item(post: Post, paragraphs: bool) -> Item:
     return made[1]
 
 
-def entry_files(site, skipped: list | None = None) -> list[tuple[Path, str]]:
-    """(path, path relative to the site) of every entry file in content/, sorted. A link that leads
-    out of the project is not followed: its message goes into `skipped`."""
+def entry_files(site, skipped: list | None = None) -> list[tuple[str, str]]:
+    """(path, path relative to the site) of every entry file in content/, sorted, both strings. A
+    link that leads out of the project is not followed: its message goes into `skipped`."""
     inside = str(site.root).rstrip(os.sep) + os.sep
     out_links: list[Path] = []
-    files = [(path, name[len(inside):].replace(os.sep, "/") if name.startswith(inside) else name)
-             for path, name in ((path, str(path)) for path in entry_paths(site.content_dir, (site.root,), out_links))]
+    files = [(name, name[len(inside):].replace(os.sep, "/") if name.startswith(inside) else name)
+             for name in entry_names(site.content_dir, (site.root,), out_links)]
     if skipped is not None:
         skipped += [f"{link.relative_to(site.root) if link.is_relative_to(site.root) else link}: a link to "
                     f"{os.path.realpath(link)}, outside the project; not read. Copy the file into the project "
@@ -326,8 +326,8 @@ def entry_files(site, skipped: list | None = None) -> list[tuple[Path, str]]:
 
 def reader(site, cache=None):
     """fork_map's job: entry files → Posts, or the message saying why a file cannot be shown."""
-    def read(files: list[tuple[Path, str]]) -> list["Post | str"]:
-        return [read_entry(path, rel, site, cache) for path, rel in files]
+    def read(files: list[tuple[str, str]]) -> list["Post | str"]:
+        return [read_entry(Path(path), rel, site, cache) for path, rel in files]
     return read
 
 
