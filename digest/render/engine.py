@@ -22,6 +22,7 @@ import pickle
 import threading
 import time
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 import jinja2
@@ -162,8 +163,11 @@ def _own(post: Post) -> tuple:
 
 
 def _fingerprint_post(post: Post):
-    """An entry as the pages see it: itself and the other reports its page shows."""
-    post.fp = (_own(post), tuple(_own(o) for o in post.others))
+    """An entry as the pages see it: itself and the other reports its page shows. The same object
+    while it is the same: the listing tells an unchanged entry by it."""
+    fp = (_own(post), tuple(_own(o) for o in post.others))
+    if post.__dict__.get("fp") != fp:
+        post.fp = fp
 
 
 def _place(post: Post) -> tuple:
@@ -232,6 +236,7 @@ class Engine:
         self.warnings: list[str] = []
         self.pages = None                           # every page, as last listed
         self.pages_by_post = None                   # id(post) → the pages that show it
+        self.listing = None                         # (the templates it is for, the sitemap.Listing)
         self.shown: set[int] = set()                # id() of every post the pages hold
         self.chosen: dict = {}                      # feed → its items
         self.common: dict = {}
@@ -603,11 +608,14 @@ class Engine:
         self.warnings = self.link_warnings + [f"{e}; the entry is left out of the site" for e in errors] + self.warnings
         self.warnings += self.stories.warnings
         feed_sets = feeds.feed_sets(site)
-        self.pages = sitemap.pages(site, self.posts)
-        self.pages_by_post = None
-        self.shown = {id(post) for post in self.posts}
+        by_story = sitemap.link_stories(self.posts)
         for post in self.posts:
             _fingerprint_post(post)
+        if self.listing is None or self.listing[0] is not self.env:
+            self.listing = self.env, sitemap.Listing(attrgetter("fp"))     # the pages of other templates
+        self.pages = self.listing[1].pages(site, self.posts, by_story)
+        self.pages_by_post = None
+        self.shown = {id(post) for post in self.posts}
         self.chosen = {feed: feeds.feed_posts(site, feed, self.posts) for feed in feed_sets}
         self.common = shared_context(site, self.statics, feed_sets)
         common_fp = fingerprint(self.common, site)
@@ -617,7 +625,7 @@ class Engine:
             once.clear()                # cards made with what every page showed before, or too many old ones
         fps, stale = {}, []
         for page in self.pages:
-            fp = self._page_fp(page)
+            fp = page.fp or self._page_fp(page)     # a page the listing kept has its fingerprint
             fps[page.out] = fp
             if everything or self.page_fps.get(page.out) != fp:
                 stale.append(page)
@@ -625,7 +633,9 @@ class Engine:
         return stale
 
     def _page_fp(self, page) -> tuple:
-        return self._template_key(page.template), page.template, page.url, fingerprint(page.context, self.site)
+        """The page's fingerprint, kept on it."""
+        page.fp = self._template_key(page.template), page.template, page.url, fingerprint(page.context, self.site)
+        return page.fp
 
     def _edits_in_place(self, before: dict) -> list | None:
         """When every file touched was an entry before and still is one that sits where it sat (same
