@@ -37,7 +37,7 @@ from ..files import os_error, write_atomic
 from ..group import Stories
 from ..parallel import fork_map
 from .posts import (Post, assemble, entry_files, group_stories, judge, keep_derived, machine_groups, read_entry,
-                    reader, theme_rules)
+                    reader, story_features, theme_rules)
 from ..uptodate import CACHE_DIR, RACY_NS, code_version, now_ns, template_folders
 
 STATIC = "static"       # templates/static/** is copied to output/ as is
@@ -248,6 +248,7 @@ class Engine:
         self.machine = machine_groups(site)
         self.grouping_wrote: dict[str, str] = {}    # entries given their themes and story this build
         self.story_of: dict | None = None           # entry id → story, as the pages show them
+        self.grouped: list[Post] | None = None      # the entries last grouped into stories
         self.output = Output(site.output_dir, self.cache_dir, persist=not watch)
         self.lock = threading.Lock()               # the build and the search indexer both write output/
         self.files: set[str] = set()               # every file of the last good build but the search index
@@ -470,12 +471,13 @@ class Engine:
         clock.lap("read entries and markdown")
         # Stories over the entries as they are now: when any entry's story changed, every page is
         # looked at again; otherwise an edit that moved nothing can be made in place.
-        stories_moved = self._group()
+        readable = self._readable()
+        stories_moved = self._group(readable)
         edits = None if stories_moved or before is None else self._edits_in_place(before)
         clock.lap("stories")
         stale = self._restale(edits) if edits and self.pages is not None else None
         if stale is None:
-            stale = self._relist(errors)
+            stale = self._relist(errors, readable)
         clock.lap(f"pages to render: {len(stale)} of {len(self.pages)}")
 
         with self.lock:
@@ -555,21 +557,39 @@ class Engine:
         clock.lap("write")
         return report
 
-    def _group(self) -> bool:
+    def _group(self, readable: list[Post]) -> bool:
         """Each entry's story, over the entries as they are now (the first file with an id, as the
-        site has them); True when any entry's story changed since the last build."""
+        site has them); True when any entry's story changed since the last build. In --watch
+        (where what the build wrote is not written into entries) an entry is judged once, and
+        stories are not looked for again when no entry changed what its story depends on."""
         posts, seen = [], set()
-        for post in self._readable():
+        for post in readable:
             if post.id not in seen:
                 seen.add(post.id)
                 posts.append(post)
-                judge(post, self.site, self.machine)
+        fresh = [post for post in posts if not (self.watch and "_judged" in post.__dict__)]
+        for post in fresh:
+            judge(post, self.site, self.machine)
+            if self.watch:
+                post.__dict__["_judged"] = True
+        if self.watch and self._same_story_features(posts):
+            for post in fresh:
+                post.story = self.story_of[post.id]
+            self.grouped = posts
+            return False
         story_of = group_stories(self.stories, posts)
         changed = story_of != self.story_of
-        self.story_of = story_of
+        self.story_of, self.grouped = story_of, posts
         if not self.watch:
             self._write_groups(posts)
         return changed
+
+    def _same_story_features(self, posts: list[Post]) -> bool:
+        """Whether these are the entries last grouped, each the same or saying the same of what
+        its story depends on (a theme changed, say)."""
+        last = self.grouped
+        return (last is not None and len(last) == len(posts)
+                and all(a is b or story_features(a) == story_features(b) for a, b in zip(last, posts)))
 
     def _write_groups(self, posts: list[Post]):
         """Into the entries the normalizer wrote, the themes and story the build found for them,
@@ -601,10 +621,10 @@ class Engine:
             if rel is not None:
                 self.records[rel] = (_stat(Path(path)), self.records[rel][1])
 
-    def _relist(self, errors: list[str]) -> list:
+    def _relist(self, errors: list[str], readable: list[Post]) -> list:
         """List every page again, from all the entries; the pages whose fingerprint changed."""
         site = self.site
-        self.posts, self.warnings = assemble(site, self._readable())
+        self.posts, self.warnings = assemble(site, readable)
         self.warnings = self.link_warnings + [f"{e}; the entry is left out of the site" for e in errors] + self.warnings
         self.warnings += self.stories.warnings
         feed_sets = feeds.feed_sets(site)
