@@ -2,7 +2,8 @@
 once) and for --watch (run on every save, keeping what it learnt in memory).
 
 It reads the entries (only the files that changed, after the first build), groups them, lists every
-page and what it shows (sitemap.pages: cheap), and renders a page again only when its fingerprint
+page and what it shows (sitemap.Listing: in --watch a list none of whose entries changed keeps its
+pages and their fingerprints from the save before), and renders a page again only when its fingerprint
 changed: its templates' sources (with every template they extend, include or import, found with
 jinja2.meta), the context every page shares, and its own context, where each entry stands for its
 file's text, its place and the other reports its page shows. So a build renders what changed, and

@@ -1,4 +1,5 @@
-"""Which pages the site has and what each one lists, decided before anything is rendered."""
+"""Which pages the site has and what each one lists, decided before anything is rendered (Listing:
+build after build, making again only the lists whose entries changed)."""
 import dataclasses
 import hashlib
 from collections import defaultdict
