@@ -279,3 +279,16 @@ def test_plain_builds_that_take_up_the_last_ones_state_give_the_clean_build(tmp_
     _, report = plain_build()
     assert 1 <= report.rendered <= 8 < len(list((site / "output").rglob("*.html"))), report
     assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []
+
+
+def test_lists_kept_from_the_last_listing_follow_moves_and_new_entries(tmp_path):
+    """Saves that move entries between lists (days, months, themes, outlets, stories) or add and
+    remove them: the lists the listing keeps from the save before are those a clean build makes."""
+    rng, site, live = built_site(tmp_path, 11, entries=40)
+    moves = [edit_time, edit_themes, edit_story, create_entry, delete_entry, same_slug_same_day, rename_entry]
+    for step in range(24):
+        report = live.build(rng.choice(moves)(site, rng, step))
+        assert report.rendered < report.pages, report        # not everything: the rest was kept
+        if step % 8 == 7:
+            assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []
+    live.close()

@@ -2,7 +2,8 @@
 once) and for --watch (run on every save, keeping what it learnt in memory).
 
 It reads the entries (only the files that changed, after the first build), groups them, lists every
-page and what it shows (sitemap.pages: cheap), and renders a page again only when its fingerprint
+page and what it shows (sitemap.Listing: in --watch a list none of whose entries changed keeps its
+pages and their fingerprints from the save before), and renders a page again only when its fingerprint
 changed: its templates' sources (with every template they extend, include or import, found with
 jinja2.meta), the context every page shares, and its own context, where each entry stands for its
 file's text, its place and the other reports its page shows. So a build renders what changed, and
@@ -23,6 +24,7 @@ import pickle
 import threading
 import time
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 import jinja2
@@ -37,7 +39,7 @@ from ..files import os_error, write_atomic
 from ..group import Stories
 from ..parallel import fork_map
 from .posts import (Post, assemble, entry_files, group_stories, judge, keep_derived, machine_groups, read_entry,
-                    reader, theme_rules)
+                    reader, story_features, theme_rules)
 from ..uptodate import CACHE_DIR, RACY_NS, code_version, now_ns, template_folders
 
 STATIC = "static"       # templates/static/** is copied to output/ as is
@@ -163,8 +165,11 @@ def _own(post: Post) -> tuple:
 
 
 def _fingerprint_post(post: Post):
-    """An entry as the pages see it: itself and the other reports its page shows."""
-    post.fp = (_own(post), tuple(_own(o) for o in post.others))
+    """An entry as the pages see it: itself and the other reports its page shows. The same object
+    while it is the same: the listing tells an unchanged entry by it."""
+    fp = (_own(post), tuple(_own(o) for o in post.others))
+    if post.__dict__.get("fp") != fp:
+        post.fp = fp
 
 
 def _place(post: Post) -> tuple:
@@ -194,7 +199,7 @@ def _posts_in(value):
 # (worked out again), what the Markdown cache holds of it (its HTML by html_key, its lede and the
 # themes found by group_key) and what is worked out again when asked for (its text, its item for
 # the story grouping). _load_state puts them back.
-_LEFT_OUT = frozenset({"others", "fp", "html", "plain", "grouped", "lede", "found_themes", "_item"})
+_LEFT_OUT = frozenset({"others", "fp", "html", "plain", "grouped", "lede", "found_themes", "_item", "_judged"})
 
 
 def _alone(post: Post):
@@ -233,6 +238,7 @@ class Engine:
         self.warnings: list[str] = []
         self.pages = None                           # every page, as last listed
         self.pages_by_post = None                   # id(post) → the pages that show it
+        self.listing = None                         # (the templates it is for, the sitemap.Listing)
         self.shown: set[int] = set()                # id() of every post the pages hold
         self.chosen: dict = {}                      # feed → its items
         self.common: dict = {}
@@ -244,6 +250,7 @@ class Engine:
         self.machine = machine_groups(site)
         self.grouping_wrote: dict[str, str] = {}    # entries given their themes and story this build
         self.story_of: dict | None = None           # entry id → story, as the pages show them
+        self.grouped: list[Post] | None = None      # the entries last grouped into stories
         self.output = Output(site.output_dir, self.cache_dir, persist=not watch)
         self.lock = threading.Lock()               # the build and the search indexer both write output/
         self.files: set[str] = set()               # every file of the last good build but the search index
@@ -473,22 +480,23 @@ class Engine:
         if errors and self.watch:
             raise EntryErrors("\n".join(errors))
         clock.lap("read entries and markdown")
+        readable = self._readable()
         indexer = None
         if site.search and not self.watch:
             # The index is of the entries as read (headline and text, at their URLs): Pagefind
             # runs in its own processes while the stories are grouped and the pages listed and
             # rendered.
-            indexer = search.Indexer(assemble(site, self._readable())[0], site, self.cache_dir)
+            indexer = search.Indexer(assemble(site, readable)[0], site, self.cache_dir)
             indexer.start()
         try:
             # Stories over the entries as they are now: when any entry's story changed, every page
             # is looked at again; otherwise an edit that moved nothing can be made in place.
-            stories_moved = self._group()
+            stories_moved = self._group(readable)
             edits = None if stories_moved or before is None else self._edits_in_place(before)
             clock.lap("stories")
             stale = self._restale(edits) if edits and self.pages is not None else None
             if stale is None:
-                stale = self._relist(errors)
+                stale = self._relist(errors, readable)
             clock.lap(f"pages to render: {len(stale)} of {len(self.pages)}")
             with self.lock:
                 try:
@@ -560,21 +568,39 @@ class Engine:
         clock.lap("write")
         return report
 
-    def _group(self) -> bool:
+    def _group(self, readable: list[Post]) -> bool:
         """Each entry's story, over the entries as they are now (the first file with an id, as the
-        site has them); True when any entry's story changed since the last build."""
+        site has them); True when any entry's story changed since the last build. In --watch
+        (where what the build wrote is not written into entries) an entry is judged once, and
+        stories are not looked for again when no entry changed what its story depends on."""
         posts, seen = [], set()
-        for post in self._readable():
+        for post in readable:
             if post.id not in seen:
                 seen.add(post.id)
                 posts.append(post)
-                judge(post, self.site, self.machine)
+        fresh = [post for post in posts if not (self.watch and "_judged" in post.__dict__)]
+        for post in fresh:
+            judge(post, self.site, self.machine)
+            if self.watch:
+                post.__dict__["_judged"] = True
+        if self.watch and self._same_story_features(posts):
+            for post in fresh:
+                post.story = self.story_of[post.id]
+            self.grouped = posts
+            return False
         story_of = group_stories(self.stories, posts)
         changed = story_of != self.story_of
-        self.story_of = story_of
+        self.story_of, self.grouped = story_of, posts
         if not self.watch:
             self._write_groups(posts)
         return changed
+
+    def _same_story_features(self, posts: list[Post]) -> bool:
+        """Whether these are the entries last grouped, each the same or saying the same of what
+        its story depends on (a theme changed, say)."""
+        last = self.grouped
+        return (last is not None and len(last) == len(posts)
+                and all(a is b or story_features(a) == story_features(b) for a, b in zip(last, posts)))
 
     def _write_groups(self, posts: list[Post]):
         """Into the entries the normalizer wrote, the themes and story the build found for them,
@@ -606,18 +632,21 @@ class Engine:
             if rel is not None:
                 self.records[rel] = (_stat(Path(path)), self.records[rel][1])
 
-    def _relist(self, errors: list[str]) -> list:
+    def _relist(self, errors: list[str], readable: list[Post]) -> list:
         """List every page again, from all the entries; the pages whose fingerprint changed."""
         site = self.site
-        self.posts, self.warnings = assemble(site, self._readable())
+        self.posts, self.warnings = assemble(site, readable)
         self.warnings = self.link_warnings + [f"{e}; the entry is left out of the site" for e in errors] + self.warnings
         self.warnings += self.stories.warnings
         feed_sets = feeds.feed_sets(site)
-        self.pages = sitemap.pages(site, self.posts)
-        self.pages_by_post = None
-        self.shown = {id(post) for post in self.posts}
+        by_story = sitemap.link_stories(self.posts)
         for post in self.posts:
             _fingerprint_post(post)
+        if self.listing is None or self.listing[0] is not self.env:
+            self.listing = self.env, sitemap.Listing(attrgetter("fp"))     # the pages of other templates
+        self.pages = self.listing[1].pages(site, self.posts, by_story)
+        self.pages_by_post = None
+        self.shown = {id(post) for post in self.posts}
         self.chosen = {feed: feeds.feed_posts(site, feed, self.posts) for feed in feed_sets}
         self.common = shared_context(site, self.statics, feed_sets)
         common_fp = fingerprint(self.common, site)
@@ -627,7 +656,7 @@ class Engine:
             once.clear()                # cards made with what every page showed before, or too many old ones
         fps, stale = {}, []
         for page in self.pages:
-            fp = self._page_fp(page)
+            fp = page.fp or self._page_fp(page)     # a page the listing kept has its fingerprint
             fps[page.out] = fp
             if everything or self.page_fps.get(page.out) != fp:
                 stale.append(page)
@@ -635,7 +664,9 @@ class Engine:
         return stale
 
     def _page_fp(self, page) -> tuple:
-        return self._template_key(page.template), page.template, page.url, fingerprint(page.context, self.site)
+        """The page's fingerprint, kept on it."""
+        page.fp = self._template_key(page.template), page.template, page.url, fingerprint(page.context, self.site)
+        return page.fp
 
     def _edits_in_place(self, before: dict) -> list | None:
         """When every file touched was an entry before and still is one that sits where it sat (same

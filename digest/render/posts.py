@@ -300,6 +300,13 @@ def group_stories(stories: Stories, posts: list[Post]) -> dict[str, str | None]:
     return {p.id: p.story for p in posts}
 
 
+def story_features(post: Post) -> tuple:
+    """What group_stories reads of a post (its text by the hash of its body): equal features, the
+    same stories."""
+    return (post.id, post.title, post.lede, post.published, post.basis, post.html_key, post.story_by_hand,
+            post.story if post.story_by_hand else None)
+
+
 def _item(post: Post, paragraphs: bool) -> Item:
     """The post as the story grouping sees it: made once for the post (a post stays the same
     object while its file does: --watch regroups each save with the items it has)."""

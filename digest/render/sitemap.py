@@ -1,9 +1,12 @@
-"""Which pages the site has and what each one lists, decided before anything is rendered."""
+"""Which pages the site has and what each one lists, decided before anything is rendered (Listing:
+build after build, making again only the lists whose entries changed)."""
 import dataclasses
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from operator import attrgetter, itemgetter
 
 from slugify import slugify
 
@@ -14,6 +17,7 @@ TOP_STORIES = 8
 TOP_STORY_WINDOW = timedelta(days=3)    # top stories are drawn from the newest entries' last days
 THEME_SECTION = 5
 CHART_DAYS = 30
+UNKNOWN = "Unknown outlet"     # the outlet of an entry that names none
 OTHERS = 10         # other reports of its story an entry page shows; its story's page lists them all
 
 
@@ -23,6 +27,7 @@ class Page:
     template: str
     context: dict = field(default_factory=dict)
     url: str | None = None      # path below base_url; None for files outside the sitemap
+    fp: tuple | None = field(default=None, compare=False, repr=False)   # the engine's fingerprint of it
 
 
 @dataclass
@@ -72,8 +77,7 @@ def story_pages(stories: dict[str, list[Post]]) -> dict[str, Story]:
     """story id → its Story, for each story of two reports or more. Its URL is its id slugified (an
     editor's id may hold any characters); ids that are slugs already (the machine's) keep theirs,
     and a slug another id took is lengthened with a hash of the id, so URLs are unique."""
-    slugs = {sid: slugify(sid, max_length=80, word_boundary=True) or "story"
-             for sid, members in stories.items() if len(members) > 1}
+    slugs = {sid: _slug(sid) for sid, members in stories.items() if len(members) > 1}
     out, taken = {}, set()
     for sid in sorted(slugs, key=lambda s: (slugs[s] != s, s)):
         base = slug = slugs[sid]
@@ -86,6 +90,11 @@ def story_pages(stories: dict[str, list[Post]]) -> dict[str, Story]:
         taken.add(slug)
         out[sid] = Story(sid, f"stories/{slug}/", len(stories[sid]))
     return out
+
+
+@lru_cache(maxsize=1 << 16)     # --watch lists the stories on every save
+def _slug(sid: str) -> str:
+    return slugify(sid, max_length=80, word_boundary=True) or "story"
 
 
 def links(posts, stories: dict[str, Story]) -> dict[str, Story]:
@@ -112,10 +121,8 @@ def top_stories(posts: list[Post], stories: dict[str, Story]) -> list[Post]:
     return leads[:TOP_STORIES]
 
 
-def sources(posts: list[Post]) -> list[Source]:
-    by_name: dict[str, list[Post]] = defaultdict(list)
-    for post in posts:
-        by_name[post.source or "Unknown outlet"].append(post)
+def sources(by_name: dict[str, list[Post]]) -> list[Source]:
+    """The outlets, from their names' entries, each with its slug."""
     result, slugs = [], set()
     for name in sorted(by_name, key=str.casefold):
         slug = slugify(name) or "outlet"
@@ -131,6 +138,25 @@ class Month:
     """A month of a list, as its pages link it: compared by value."""
     path: str                   # its page below base_url: themes/japan/2025/07/
     start: date                 # its first day
+
+
+def _recent(by_day: dict, days: list[date], themes: dict) -> dict[str, list[Post]]:
+    """Each theme's entries of the chart's days (the chart counts no others)."""
+    since = days[0] - timedelta(days=CHART_DAYS - 1) if days else None
+    recent: dict[str, list[Post]] = {slug: [] for slug in themes}
+    for day in days:
+        if day < since:
+            break
+        for post in by_day[day]:
+            for slug in post.themes:
+                recent[slug].append(post)
+    return recent
+
+
+def _lists(post: Post) -> list:
+    """The names of the lists a post is in (Listing's)."""
+    return [f"themes/{slug}/" for slug in post.themes] + [
+        f"{post.day:%Y/%m/%d}/", ("source", post.source or UNKNOWN), ("story", post.story)]
 
 
 def paged(folder: str, members: list[Post], size: int, template: str, context: dict,
@@ -182,60 +208,138 @@ def paged(folder: str, members: list[Post], size: int, template: str, context: d
     return out
 
 
-def pages(site, posts: list[Post]) -> list[Page]:
-    by_story = link_stories(posts)
-    stories = story_pages(by_story)
-    themes = {t.slug: t for t in site.themes}
-    by_theme: dict[str, list[Post]] = {slug: [] for slug in themes}
-    by_day: dict = defaultdict(list)
-    for post in posts:
-        by_day[post.day].append(post)
-        for slug in post.themes:
-            by_theme[slug].append(post)
-    days = sorted(by_day, reverse=True)
-    outlets = sources(posts)
-    out: list[Page] = []
+_story_of = attrgetter("story")
 
-    top = top_stories(posts, stories)
-    sections = [(themes[slug], by_theme[slug][:THEME_SECTION], len(by_theme[slug])) for slug in themes]
-    chart = coverage_chart(site.themes, by_theme, days[0] if days else None, CHART_DAYS)
-    latest = posts[:20] if not site.themes else []
-    out.append(Page("index.html", "index.html",
-                    {"top": top, "sections": sections, "chart": chart, "latest": latest,
-                     "stories": links(top + [p for _, shown, _ in sections for p in shown] + latest, stories)},
-                    ""))
 
-    for slug, theme in themes.items():
-        out += paged(f"themes/{slug}/", by_theme[slug], site.page_size, "theme.html", {"theme": theme}, stories)
+class Listing:
+    """The site's pages, listed build after build (--watch keeps one): a list none of whose entries
+    changed keeps its pages, the same objects, so the engine fingerprints only the pages made again
+    (a save moves an entry in a few lists). An entry is unchanged when it is the same object, shows
+    the same (`shows(post)`: the engine's fingerprint, asked once stories are linked, the same
+    object while it is the same) and links the same Story: then it is in the same lists, in the
+    same order among the other unchanged ones."""
 
-    for post in posts:
-        out.append(Page(post.path + "index.html", "entry.html", {"post": post, "story": stories.get(post.story)},
-                        post.path))
-    # A story's page lists all its reports; its cards need no "N reports" of their own.
-    for sid, story in stories.items():
-        out += paged(story.path, by_story[sid], site.page_size, "story.html",
-                     {"story": story, "lead": by_story[sid][0]}, {},
-                     {"story": dataclasses.replace(story, count=None)})
+    def __init__(self, shows):
+        self.shows = shows
+        self.kept: dict = {}        # a list's name → its pages
+        self.made: dict = {}
+        self.entries: dict = {}     # (id(post), id(what it shows), id(its Story)) → (its page, its lists' names)
+        self.stories: dict[str, Story] = {}     # the last listing's: an equal Story is that same object
+        self.slugs: dict[str, str] = {}         # outlet → its slug, as last listed
+        self.dirty: set = set()     # the names of the lists that held or hold an entry that changed
+        # The posts, what they showed and the Stories the last listing's ids stand for, alive until
+        # it is replaced (so no new object takes the place of one while they are compared).
+        self.held: tuple = ()
 
-    out.append(Page("archive/index.html", "archive.html",
-                    {"days": [(d, len(by_day[d])) for d in days]}, "archive/"))
-    for d in days:
-        url = f"{d:%Y/%m/%d}/"
-        out.append(Page(url + "index.html", "day.html",
-                        {"day": d, "posts": by_day[d], "stories": links(by_day[d], stories)}, url))
-    out.append(Page("sources/index.html", "sources.html",
-                    {"sources": [Outlet(s.name, s.slug, len(s.posts)) for s in outlets]}, "sources/"))
-    for source in outlets:
-        out += paged(f"sources/{source.slug}/", source.posts, site.page_size, "source.html",
-                     {"source": Outlet(source.name, source.slug, len(source.posts))}, stories,
-                     {"source": Outlet(source.name, source.slug, None)})
-    out.append(Page("feeds/index.html", "feeds.html", {}, "feeds/"))
-    if site.search:
-        out.append(Page("search/index.html", "search.html", {}, "search/"))
-    out.append(Page("404.html", "404.html", {}))
-    # (URL, last change) for the sitemap; the entries' times as their pages show them.
-    urls = [(p.url, None) for p in out if p.url is not None and p.template != "entry.html"]
-    urls += [(p.path, p.iso) for p in posts]
-    out.append(Page("sitemap.xml", "sitemap.xml", {"urls": sorted(urls, key=lambda u: u[0])}))
-    out.append(Page("robots.txt", "robots.txt", {}))
-    return out
+    def pages(self, site, posts: list[Post], by_story: dict[str, list[Post]]) -> list[Page]:
+        """Every page of the site, from its posts (newest first) linked into stories (link_stories)."""
+        self.made = {}
+        out = self._pages(site, posts, by_story)
+        self.kept = self.made           # lists gone are forgotten
+        return out
+
+    def _list(self, name, make) -> list[Page]:
+        made = self.kept.get(name) if name not in self.dirty else None
+        self.made[name] = made = made if made is not None else make()
+        return made
+
+    def _same_stories(self, stories: dict[str, Story]) -> dict[str, Story]:
+        """The stories, each an object of the last listing where it equals that one."""
+        last = self.stories
+        self.stories = {sid: last[sid] if last.get(sid) == story else story for sid, story in stories.items()}
+        return self.stories
+
+    def _entry_pages(self, posts: list[Post], stories: dict[str, Story]) -> list[Page]:
+        """Each post's page, the last listing's for an unchanged post; self.dirty: the lists of the
+        posts that changed, as they were and as they are."""
+        # In C, not a loop: this runs over every post on every save.
+        shows = list(map(self.shows, posts))
+        keys = list(zip(map(id, posts), map(id, shows), map(id, map(stories.get, map(_story_of, posts)))))
+        found = list(map(self.entries.get, keys))
+        self.dirty = dirty = set()
+        for n in [n for n, known in enumerate(found) if known is None]:
+            post = posts[n]
+            page = Page(post.path + "index.html", "entry.html", {"post": post, "story": stories.get(post.story)},
+                        post.path)
+            found[n] = page, _lists(post)
+            dirty.update(found[n][1])
+        entries = dict(zip(keys, found))
+        for key in self.entries.keys() - entries.keys():     # gone, or changed
+            dirty.update(self.entries[key][1])
+        self.entries = entries
+        self.held = posts, shows, stories
+        return [page for page, _ in found]
+
+    def _sources(self, by_name: dict[str, list[Post]]) -> list[Source]:
+        """sources(), with the outlets whose slug changed among the lists to make again."""
+        outlets = sources(by_name)
+        slugs = {source.name: source.slug for source in outlets}
+        self.dirty.update(("source", name) for name, slug in slugs.items() if self.slugs.get(name) != slug)
+        self.slugs = slugs
+        return outlets
+
+    def _pages(self, site, posts: list[Post], by_story: dict[str, list[Post]]) -> list[Page]:
+        stories = self._same_stories(story_pages(by_story))
+        themes = {t.slug: t for t in site.themes}
+        by_theme: dict[str, list[Post]] = {slug: [] for slug in themes}
+        by_day: dict = defaultdict(list)
+        by_source: dict[str, list[Post]] = defaultdict(list)
+        for post in posts:
+            by_day[post.day].append(post)
+            by_source[post.source or UNKNOWN].append(post)
+            for slug in post.themes:
+                by_theme[slug].append(post)
+        days = sorted(by_day, reverse=True)
+        entry_pages = self._entry_pages(posts, stories)
+        outlets = self._sources(by_source)
+        out: list[Page] = []
+        size = site.page_size
+
+        top = top_stories(posts, stories)
+        sections = [(themes[slug], by_theme[slug][:THEME_SECTION], len(by_theme[slug])) for slug in themes]
+        chart = coverage_chart(site.themes, _recent(by_day, days, themes), days[0] if days else None, CHART_DAYS)
+        latest = posts[:20] if not site.themes else []
+        out.append(Page("index.html", "index.html",
+                        {"top": top, "sections": sections, "chart": chart, "latest": latest,
+                         "stories": links(top + [p for _, shown, _ in sections for p in shown] + latest, stories)},
+                        ""))
+
+        for slug, theme in themes.items():
+            folder, members = f"themes/{slug}/", by_theme[slug]
+            out += self._list(folder, lambda: paged(folder, members, size, "theme.html", {"theme": theme}, stories))
+
+        out += entry_pages
+        # A story's page lists all its reports; its cards need no "N reports" of their own.
+        for sid, story in stories.items():
+            members = by_story[sid]
+            out += self._list(("story", sid), lambda: paged(story.path, members, size, "story.html",
+                                                            {"story": story, "lead": members[0]}, {},
+                                                            {"story": dataclasses.replace(story, count=None)}))
+
+        out.append(Page("archive/index.html", "archive.html",
+                        {"days": [(d, len(by_day[d])) for d in days]}, "archive/"))
+        for d in days:
+            url, members = f"{d:%Y/%m/%d}/", by_day[d]
+            out += self._list(url, lambda: [Page(url + "index.html", "day.html",
+                                                 {"day": d, "posts": members, "stories": links(members, stories)},
+                                                 url)])
+        out.append(Page("sources/index.html", "sources.html",
+                        {"sources": [Outlet(s.name, s.slug, len(s.posts)) for s in outlets]}, "sources/"))
+        for source in outlets:
+            folder = f"sources/{source.slug}/"
+            out += self._list(("source", source.name), lambda: paged(
+                folder, source.posts, size, "source.html", {"source": Outlet(source.name, source.slug, len(source.posts))},
+                stories, {"source": Outlet(source.name, source.slug, None)}))
+        out.append(Page("feeds/index.html", "feeds.html", {}, "feeds/"))
+        if site.search:
+            out.append(Page("search/index.html", "search.html", {}, "search/"))
+        out.append(Page("404.html", "404.html", {}))
+        # (URL, last change) for the sitemap; the entries' times as their pages show them.
+        urls = [(p.url, None) for p in out if p.url is not None and p.template != "entry.html"]
+        urls += zip(map(attrgetter("path"), posts), map(attrgetter("iso"), posts))
+        urls.sort(key=itemgetter(0))
+        if "sitemap.xml" not in self.kept or self.kept["sitemap.xml"][0].context["urls"] != urls:
+            self.dirty.add("sitemap.xml")
+        out += self._list("sitemap.xml", lambda: [Page("sitemap.xml", "sitemap.xml", {"urls": urls})])
+        out.append(Page("robots.txt", "robots.txt", {}))
+        return out
