@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from .files import os_error
-from .uptodate import CACHE_DIR, BuildState, inputs, now_ns, template_folders
+from .uptodate import CACHE_DIR, BuildState, inputs, now_ns, quick_check, template_folders, where
 
 # 0 all good; 1 some input had problems (each named; the rest was built); 2 bad usage or a bad
 # site.yaml (nothing written); 3 another build held the site's lock too long (nothing written);
@@ -33,14 +33,26 @@ def build_site(site, config_path: Path) -> int:
         return EXIT_NOT_BUILT
 
 
+def up_to_date(last: dict, output_dir) -> int:
+    """Say that nothing changed since the last build (with its warnings again); its exit code."""
+    for warning in last["warnings"]:
+        log.warning("warning: %s", warning)
+    log.info("nothing changed since the last build: %s is up to date", output_dir)
+    return last["exit"]
+
+
+def still_up_to_date(config_path: Path) -> int | None:
+    """When nothing changed since the last build (site.yaml included), say so and give its exit
+    code, before the settings are even read (see uptodate.quick_check); else None."""
+    last = quick_check(config_path)
+    return None if last is None else up_to_date(last, last["where"]["output"])
+
+
 def _build_site(site, config_path: Path) -> int:
     record = BuildState(site.root / CACHE_DIR)
     last = record.fresh(inputs(site, config_path, template_folders(site)), site.output_dir)
     if last is not None:
-        for warning in last["warnings"]:
-            log.warning("warning: %s", warning)
-        log.info("nothing changed since the last build: %s is up to date", site.output_dir)
-        return last["exit"]
+        return up_to_date(last, site.output_dir)
     started_ns = now_ns()
     wrote: dict[str, str] = {}
     warnings = config_warnings(site) + normalize_site(site, wrote)
@@ -51,7 +63,7 @@ def _build_site(site, config_path: Path) -> int:
     warnings += rendered.warnings
     code = EXIT_INPUT_ERRORS if warnings else EXIT_OK
     record.save(started_ns, inputs(site, config_path, template_folders(site)), site.output_dir, rendered.files,
-                warnings, code, wrote | rendered.wrote)
+                warnings, code, wrote | rendered.wrote, where(site, config_path, template_folders(site)))
     return code
 
 

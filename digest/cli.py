@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import EXIT_BUSY, EXIT_INPUT_ERRORS, EXIT_NOT_BUILT, EXIT_OK, EXIT_USAGE, build_site, config_warnings
-from .config import ConfigError, load
+from .build import (EXIT_BUSY, EXIT_INPUT_ERRORS, EXIT_NOT_BUILT, EXIT_OK, EXIT_USAGE, build_site, config_warnings,
+                    still_up_to_date)
 
 __all__ = ["main", "EXIT_OK", "EXIT_INPUT_ERRORS", "EXIT_USAGE", "EXIT_BUSY", "EXIT_NOT_BUILT"]
 
@@ -45,6 +45,11 @@ def main(argv=None) -> int:
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     log.setLevel(level)         # our messages only: libraries keep their debug logs to themselves
+    if not (args.watch or args.explain):
+        code = still_up_to_date(Path(args.config))
+        if code is not None:
+            return code
+    from .config import ConfigError, load     # here: an up-to-date site needs none of it
     try:
         site = load(Path(args.config))
     except ConfigError as err:

@@ -131,6 +131,36 @@ def inputs(site, config_path: Path, template_dirs) -> dict:
     return found
 
 
+def where(site, config_path: Path, template_dirs) -> dict:
+    """What the up-to-date check needs of the settings: site.yaml itself, the folders it reads and
+    output/ (kept in the record, for quick_check)."""
+    return {"config": str(config_path.resolve()), "output": str(site.output_dir),
+            "folders": [str(f) for f in (site.seeds_dir, site.content_dir, *template_dirs)]}
+
+
+def quick_check(config_path: Path) -> dict | None:
+    """The last build's record when nothing changed since it, found from site.yaml's path alone:
+    while site.yaml is as it was, so are the folders it names, which the record holds, and the
+    check needs neither PyYAML nor the settings' checks (a fifth of an up-to-date build's time).
+    None when anything changed or is not known: then the settings are read and a build looks again
+    (under the site's lock) as always. A build under way meanwhile changes nothing this trusts:
+    it writes the record last, and output/ only by exchanging whole folders."""
+    record = BuildState(config_path.parent.resolve() / CACHE_DIR)
+    state = record.load()
+    where = state and state.get("where")
+    if not isinstance(where, dict) or where.get("config") != str(config_path.resolve()):
+        return None
+    found: dict = {}
+    for folder in where["folders"]:
+        _files(Path(folder), found)
+    try:
+        st = os.stat(where["config"])
+    except OSError:
+        return None
+    found[where["config"]] = (st.st_size, st.st_mtime_ns)
+    return record.fresh(found, Path(where["output"]), state)
+
+
 class BuildState:
     def __init__(self, cache_dir: Path):
         self.path = cache_dir / STATE
@@ -142,9 +172,10 @@ class BuildState:
         except (OSError, ValueError, AttributeError):
             return None
 
-    def fresh(self, current_inputs: dict, output_dir: Path) -> dict | None:
-        """The last build's record when nothing changed since it, else None."""
-        state = self.load()
+    def fresh(self, current_inputs: dict, output_dir: Path, state: dict | None = None) -> dict | None:
+        """The last build's record when nothing changed since it, else None. `state`: the record,
+        when it is read already."""
+        state = state or self.load()
         if state is None or state.get("inputs") != {k: list(v) for k, v in current_inputs.items()}:
             return None
         # A file changed within a second of the build's start may have changed again in the same
@@ -164,7 +195,7 @@ class BuildState:
         return state
 
     def save(self, started_ns: int, current_inputs: dict, output_dir: Path, outputs, warnings, code: int,
-             wrote: dict[str, str] | None = None):
+             wrote: dict[str, str] | None = None, where: dict | None = None):
         """The build's record. `wrote`: the input files the build wrote itself (content/'s entries and
         records) with the SHA-256 of the bytes it wrote: these may be trusted though they changed
         during the build."""
@@ -177,7 +208,7 @@ class BuildState:
             recorded[rel] = [st.st_size, st.st_mtime_ns]
         racy = {path: sha for path, sha in (wrote or {}).items()
                 if path in current_inputs and current_inputs[path][1] >= started_ns - RACY_NS}
-        state = {"code": code_version(), "started_ns": started_ns, "wrote": racy,
+        state = {"code": code_version(), "started_ns": started_ns, "wrote": racy, "where": where,
                  "inputs": {k: list(v) for k, v in current_inputs.items()},
                  "outputs": recorded, "warnings": list(warnings), "exit": code}
         write_atomic(self.path, json.dumps(state).encode("utf-8"))

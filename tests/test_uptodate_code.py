@@ -81,3 +81,28 @@ def test_the_code_fingerprint_covers_sources_model_and_library_versions(tmp_path
     model = package / "ingest" / "line_roles.pkl"
     model.write_bytes(model.read_bytes() + b"\0")
     assert code_fingerprint(package, versions) != first                                # the model file
+
+
+def test_an_up_to_date_build_reads_no_settings_and_still_sees_every_change(tmp_path):
+    """While site.yaml is as it was, the check takes the site's folders from the last build's record:
+    PyYAML is not even imported. A change to site.yaml, or to an entry, is seen all the same."""
+    import re
+
+    project, site = project_copy(tmp_path / "project"), site_copy(tmp_path / "site")
+    build(project, site)
+    settle(project, site)
+    quick = subprocess.run([sys.executable, "-X", "importtime", str(project / "build.py")], cwd=site,
+                           capture_output=True, text=True, timeout=300)
+    assert quick.returncode == 0 and "nothing changed since the last build" in quick.stderr
+    assert not re.search(r"\| +(yaml|digest\.config)$", quick.stderr, re.M)
+
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("items: 50", "items: 7", 1),
+                      encoding="utf-8")
+    said = build(project, site)
+    assert "nothing changed" not in said and "rendered" in said
+    settle(project, site)
+    entry = next((site / "content").glob("*.md"))
+    entry.write_text(entry.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    said = build(project, site)
+    assert "nothing changed" not in said and "rendered" in said
