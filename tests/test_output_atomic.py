@@ -3,6 +3,7 @@ moment, a full disk, a read-only folder), output/ stays byte for byte as it was,
 file in it, and the next build takes up what was left and finishes the site."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -175,3 +176,86 @@ def test_an_unchanged_file_keeps_its_identity(built):
         assert run_build(built, "-q").returncode == 0
         assert f"Digest, edition {n}" in front.read_text()
         assert (robots.stat().st_ino, robots.stat().st_mtime_ns) == (st.st_ino, st.st_mtime_ns)
+
+
+# python build.py whose first build's twin is made by `link_tree` instead of output._link_tree:
+# "half" links half the files and fails, "kill" kills the build's whole process group half-way.
+# "count" is a plain build that prints how many files it wrote or linked into the twin.
+TWIN_BUILD = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+import digest.render.output as output
+mode = {mode!r}
+real = output._link_tree
+
+def link_tree(root, target, rels):
+    if mode == "half":
+        real(root, target, rels[:len(rels) // 2] + ["no/such/file.html"])
+    os.killpg(os.getpgid(0), signal.SIGKILL)
+if mode in ("half", "kill"):
+    output._link_tree = link_tree
+
+count = [0]
+def counting(fn):
+    def wrapped(*args, **kwargs):
+        count[0] += 1
+        return fn(*args, **kwargs)
+    return wrapped
+output._replace = counting(output._replace)
+output._link_or_copy = counting(output._link_or_copy)
+from digest.cli import main
+code = main(["-q"])
+print("written into the twin:", count[0])
+sys.exit(code)
+"""
+
+
+def twin_build(site: Path, mode: str):
+    return subprocess.run([sys.executable, "-c", TWIN_BUILD.format(root=str(ROOT), mode=mode)], cwd=site,
+                          capture_output=True, text=True, timeout=300, start_new_session=True)
+
+
+def test_a_first_build_leaves_output_a_twin_so_the_next_build_writes_only_what_changed(site_dir):
+    """The twin of a first build is output/'s files linked, known: the next build writes into it
+    only the files that differ, not the whole site."""
+    assert run_build(site_dir, "-q").returncode == 0
+    output, twin = site_dir / "output", site_dir / ".output.spare"
+    files = sorted(str(p.relative_to(output)) for p in output.rglob("*") if p.is_file())
+    assert files and sorted(str(p.relative_to(twin)) for p in twin.rglob("*") if p.is_file()) == files
+    assert all(os.stat(output / rel).st_ino == os.stat(twin / rel).st_ino for rel in files)
+    assert not (site_dir / ".output.next").exists()
+    entry = sorted((site_dir / "content").glob("*.md"))[0]
+
+    def edit_and_build(paragraph: str) -> int:
+        entry.write_text(entry.read_text().replace("\n\n", f"\n\n{paragraph}\n\n", 1))
+        result = twin_build(site_dir, "count")
+        assert result.returncode == 0, result.stderr
+        assert paragraph in "".join(p.read_text() for p in output.rglob("index.html"))
+        return int(result.stdout.rsplit(":", 1)[1])
+
+    written = edit_and_build("A new first paragraph.")
+    assert 0 < written < len(files) / 4
+    # Without the twin, the same kind of edit writes (links) every file of the site into a new one.
+    shutil.rmtree(twin)
+    assert edit_and_build("Another first paragraph.") >= len(files)
+
+
+@pytest.mark.parametrize("mode", ["half", "kill"])
+def test_a_first_builds_twin_that_fails_or_is_killed_leaves_the_site_whole(site_dir, mode):
+    result = twin_build(site_dir, mode)
+    if mode == "kill":
+        assert result.returncode == -signal.SIGKILL, result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert not (site_dir / ".output.next").exists() and not (site_dir / ".output.spare").exists()
+    built = snapshot(site_dir / "output")
+    assert leftovers(site_dir / "output") == [] and "index.html" in built
+    every_page_changes(site_dir, 7)
+    assert run_build(site_dir, "-q").returncode == 0
+    assert not (site_dir / ".output.next").exists()
+    clean = snapshot(site_dir / "output")
+    assert "Digest, edition 7" in clean["index.html"].decode()
+    shutil.rmtree(site_dir / ".digest-cache")
+    shutil.rmtree(site_dir / "output")
+    assert run_build(site_dir, "-q").returncode == 0
+    assert snapshot(site_dir / "output") == clean

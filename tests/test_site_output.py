@@ -136,8 +136,9 @@ def test_a_finished_file_is_linked_in_and_replacing_it_never_writes_through_the_
 
 def test_a_first_build_is_written_beside_output_and_swapped_in_whole(tmp_path):
     """No output/ yet: the workers write the pages into a folder beside it, renamed to output/ at
-    the end. It gives the same files as a build into an output/ that exists, and a first build that
-    fails leaves neither output/ nor its folder behind."""
+    the end (and then output/'s files are linked into its twin, for the next build). It gives the
+    same files as a build into an output/ that exists, and a first build that fails leaves neither
+    output/ nor its folder behind."""
     staged = build_site_copy(tmp_path / "a")
     site = build_site_copy(tmp_path / "b")
     shutil.rmtree(site / "output")
@@ -145,7 +146,8 @@ def test_a_first_build_is_written_beside_output_and_swapped_in_whole(tmp_path):
     (site / "output").mkdir()                           # there, but empty: files are written one by one
     assert run_build(site, "-q").returncode == 0
     assert snapshot(staged / "output") == snapshot(site / "output")
-    assert [p.name for p in staged.iterdir() if p.name.startswith(".output")] == []
+    assert [p.name for p in staged.iterdir() if p.name.startswith(".output")] == [".output.spare"]
+    assert snapshot(staged / ".output.spare") == snapshot(staged / "output")
 
     stale = site / ".output.new-99999999"               # left by a first build that was killed
     (stale / "2025").mkdir(parents=True)

@@ -717,6 +717,7 @@ class Engine:
         if self.search:
             self.search.close()
         self.markdown.save()
+        self.output.finish()            # a first build's twin, made meanwhile
         if self.watch:
             try:
                 self.output.save()      # what is known of output/, for the next plain build

@@ -11,7 +11,10 @@ The twin is brought up to date cheaply: the hash of every file of both folders i
 written, and a file the new site shares with output/ is hard-linked across rather than copied.
 Files are replaced whole (written under a temporary name in the twin, then renamed), because a
 twin's file may be the same file as one of output/'s. A twin whose contents are not known for
-sure (a build stopped while writing it) is emptied and written afresh.
+sure (a build stopped while writing it) is emptied and written afresh. A first build (no output/
+yet) has no twin to exchange with: once its site is in place, a forked process links it into a new
+twin while the build finishes (saving its state), so that the next build, too, writes only what
+changed.
 
 What the user put in output/ themselves at its top level (a `.git` folder, a `CNAME` file) moves
 across with every exchange. Where output/ cannot be exchanged (a mount point), files are replaced
@@ -22,6 +25,7 @@ import errno
 import hashlib
 import json
 import marshal
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -67,6 +71,8 @@ class Output:
         self.new: dict[str, str] = {}           # what it holds after this build's writes
         self.target = self.spare
         self.warnings: list[str] = []
+        self.twin_maker = None              # the process making the first build's twin, while it runs
+        self.twin_files: dict[str, str] = {}
 
     # -- what is known --------------------------------------------------------------------------
 
@@ -92,6 +98,7 @@ class Output:
     def begin(self):
         """Make the twin ready to take the next site, before anything is written into it. Takes up
         what a build stopped half-way left behind."""
+        self.finish()
         self.new, self.warnings, self.seen_sources = {}, [], {}
         self._recover()
         self.in_place = self.root.exists() and os.path.ismount(self.root)
@@ -200,12 +207,49 @@ class Output:
             foreign = self._foreign()
             if foreign:                 # noted first: a kill just after the exchange gives them back
                 write_atomic(self._pending, json.dumps(foreign).encode("utf-8"))
+            first = not self.root.exists()
             _exchange(self.spare, self.root)
             self._give_back_foreign()
+            if first:
+                self._start_twin()
         if self.persist:
             self.save()
         self.have, self.new = None, {}
         return written, total - written, removed
+
+    # -- the first build's twin -------------------------------------------------------------------
+
+    @property
+    def _next(self) -> Path:
+        return self.root.parent / f".{self.root.name}.next"
+
+    def _start_twin(self):
+        """After a first build: link output/'s files into the twin-to-be, in a forked process (the
+        links are system calls: they take a second at 24,000 files, while this process pickles
+        its state). Where processes cannot be forked, the next build makes the twin instead."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        shutil.rmtree(self._next, ignore_errors=True)
+        self.twin_files = dict(self.trees.get(_inode(self.root)) or {})
+        self.twin_maker = multiprocessing.get_context("fork").Process(
+            target=_link_tree, args=(str(self.root), str(self._next), list(self.twin_files)), daemon=True)
+        self.twin_maker.start()
+
+    def finish(self):
+        """Wait for the twin under way, if any, and put it in place as output/'s twin (whose files
+        are output/'s, so known). A twin that failed (a full disk) is removed: the next build makes it."""
+        maker, self.twin_maker = self.twin_maker, None
+        if maker is None:
+            return
+        maker.join()
+        if maker.exitcode != 0 or self.spare.exists() or self.trees.get(_inode(self.root)) != self.twin_files:
+            shutil.rmtree(self._next, ignore_errors=True)
+            return
+        os.rename(self._next, self.spare)
+        self.trees[_inode(self.spare)] = self.twin_files
+        self.twin_files = {}
+        if self.persist:
+            self.save()
 
     def discard(self):
         """The build failed: output/ was never touched, and what the twin got of the new site goes
@@ -229,6 +273,7 @@ class Output:
         self._give_back_foreign()
         for stale in self.root.parent.glob(f".{self.root.name}.new-*"):
             shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(self._next, ignore_errors=True)      # a first build's twin, made half
 
     @property
     def _pending(self) -> Path:
@@ -302,6 +347,22 @@ def _link_or_copy(source, path: str):
             raise
         shutil.copyfile(source, tmp)        # another disk, or one without hard links
     os.replace(tmp, path)
+
+
+def _link_tree(root: str, target: str, rels: list[str]):
+    """(In a forked process.) A copy of the files `rels` of root at target, as hard links; exits 1
+    at the first failure (the caller then removes target)."""
+    made = set()
+    try:
+        for rel in rels:
+            folder = os.path.dirname(rel)
+            if folder not in made:
+                os.makedirs(os.path.join(target, folder), exist_ok=True)
+                made.add(folder)
+            os.link(os.path.join(root, rel), os.path.join(target, rel))
+    except OSError:
+        os._exit(1)
+    os._exit(0)
 
 
 def _remove(root: Path, rels: list[str]):
