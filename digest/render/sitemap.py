@@ -18,7 +18,30 @@ TOP_STORY_WINDOW = timedelta(days=3)    # top stories are drawn from the newest 
 THEME_SECTION = 5
 CHART_DAYS = 30
 UNKNOWN = "Unknown outlet"     # the outlet of an entry that names none
+SITEMAPS = "sitemaps/"       # the sitemap's parts; sitemap.xml is their index
+SITEMAP_URLS = 50_000       # the most a sitemap may list (sitemaps.org)
 OTHERS = 10         # other reports of its story an entry page shows; its story's page lists them all
+
+
+def sitemap_parts(urls: list[tuple[str, str | None]]) -> dict[str, list]:
+    """The site's (URL, last change) pairs, sorted, cut into sitemaps: the dated pages (entries,
+    days) by month (`2025-07`), the others by their folder (`themes`, `stories`, `site` for those at
+    the top), so that an entry added or changed rewrites its month's sitemap only; a part over
+    the sitemaps' limit of 50,000 URLs goes on in `-2`, `-3`…"""
+    parts: dict[str, list] = defaultdict(list)
+    for url, lastmod in urls:
+        head = url.split("/", 2)
+        if len(head) == 3 and len(head[0]) == 4 and head[0].isdigit() and head[1].isdigit():
+            name = f"{head[0]}-{head[1]}"
+        else:
+            name = slugify(head[0]) if len(head) > 1 and head[0] else "site"
+        parts[name].append((url, lastmod))
+    cut = {}
+    for name in sorted(parts):
+        members = parts[name]
+        for n in range(0, len(members), SITEMAP_URLS):
+            cut[name if n == 0 else f"{name}-{n // SITEMAP_URLS + 1}"] = members[n:n + SITEMAP_URLS]
+    return cut
 
 
 @dataclass
@@ -338,8 +361,12 @@ class Listing:
         urls = [(p.url, None) for p in out if p.url is not None and p.template != "entry.html"]
         urls += zip(map(attrgetter("path"), posts), map(attrgetter("iso"), posts))
         urls.sort(key=itemgetter(0))
-        if "sitemap.xml" not in self.kept or self.kept["sitemap.xml"][0].context["urls"] != urls:
-            self.dirty.add("sitemap.xml")
-        out += self._list("sitemap.xml", lambda: [Page("sitemap.xml", "sitemap.xml", {"urls": urls})])
+        parts = sitemap_parts(urls)
+        for name, part in parts.items():
+            rel = f"{SITEMAPS}{name}.xml"
+            if rel not in self.kept or self.kept[rel][0].context["urls"] != part:
+                self.dirty.add(rel)
+            out += self._list(rel, lambda: [Page(rel, "sitemap.xml", {"urls": part})])
+        out.append(Page("sitemap.xml", "sitemap-index.xml", {"sitemaps": [f"{SITEMAPS}{n}.xml" for n in parts]}))
         out.append(Page("robots.txt", "robots.txt", {}))
         return out
