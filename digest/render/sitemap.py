@@ -29,13 +29,13 @@ def sitemap_parts(urls: list[tuple[str, str | None]]) -> dict[str, list]:
     the top), so that an entry added or changed rewrites its month's sitemap only; a part over
     the sitemaps' limit of 50,000 URLs goes on in `-2`, `-3`…"""
     parts: dict[str, list] = defaultdict(list)
-    for url, lastmod in urls:
-        head = url.split("/", 2)
-        if len(head) == 3 and len(head[0]) == 4 and head[0].isdigit() and head[1].isdigit():
-            name = f"{head[0]}-{head[1]}"
-        else:
-            name = slugify(head[0]) if len(head) > 1 and head[0] else "site"
-        parts[name].append((url, lastmod))
+    for pair in urls:
+        url = pair[0]
+        if url[4:5] == "/" and url[7:8] == "/" and url[:4].isdigit() and url[5:7].isdigit():
+            parts[f"{url[:4]}-{url[5:7]}"].append(pair)
+        else:       # the site's own folders (themes, sources, stories…), whose names are slugs already
+            folder = url.split("/", 1)[0] if "/" in url else ""
+            parts[folder or "site"].append(pair)
     cut = {}
     for name in sorted(parts):
         members = parts[name]
