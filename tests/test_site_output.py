@@ -183,3 +183,34 @@ def test_a_file_changed_in_the_same_clock_tick_is_never_trusted(site_dir):
     os.utime(entry, ns=(st.st_atime_ns, st.st_mtime_ns))
     result = run_build(site_dir)
     assert "nothing changed" not in result.stderr and "rendered" in result.stderr, result.stderr
+
+
+def test_build_after_build_output_holds_exactly_the_site_each_one_made(tmp_path):
+    """Output's twin is brought up to date from what the build before changed (--watch keeps one
+    Output for every save) or, when that is not known, from the whole trees: either way, after every
+    build output/ holds exactly the files and bytes of that build's site, whatever each changed."""
+    import random
+
+    from digest.render.output import Output
+    rng = random.Random(7)
+    cache, out = tmp_path / "cache", tmp_path / "output"
+    names = [f"{folder}/{n}.html" for folder in ("a", "b", "c/d") for n in range(6)] + ["index.html"]
+    site: dict[str, bytes] = {}
+    output = Output(out, cache, persist=False)
+    for build in range(40):
+        if build % 9 == 8:          # now and then a plain build: what is known comes from the cache
+            output.save()
+            output = Output(out, cache)
+        output.begin()
+        wrote = {}
+        for name in rng.sample(names, rng.randint(0, 5)):      # new or changed files
+            wrote[name] = f"{name} of build {build}".encode()
+        for name in rng.sample(sorted(site), min(len(site), rng.randint(0, 2))):   # files that go
+            site.pop(name)
+            wrote.pop(name, None)
+        site.update(wrote)
+        for name, data in wrote.items():
+            output.took(name, output.put(name, data))
+        output.commit(set(site))
+        found = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        assert found == site, f"build {build}"

@@ -73,6 +73,10 @@ class Output:
         self.warnings: list[str] = []
         self.twin_maker = None              # the process making the first build's twin, while it runs
         self.twin_files: dict[str, str] = {}
+        self.have_from: dict | None = None      # the known tree `have` was copied from
+        # (output/'s tree, the new one, the files that differ) as the last build left them.
+        self.changes: tuple | None = None
+        self._tops_of: tuple[dict, set] | None = None     # a tree and its top-level names
 
     # -- what is known --------------------------------------------------------------------------
 
@@ -104,12 +108,13 @@ class Output:
         self.in_place = self.root.exists() and os.path.ismount(self.root)
         if self.in_place:
             self.target, self.have = self.root, self.live()
+            self.have_from = self.have
             self.warnings.append(f"{self.root} is a mount point: it is updated file by file, not all at once "
                                  "(a build stopped half-way leaves a mix until the next one). Mount the folder "
                                  "above it instead, or build elsewhere and copy.")
             return
         self.target = self.spare
-        have = self.trees.get(_inode(self.spare)) if self.spare.is_dir() else None
+        have = self.have_from = self.trees.get(_inode(self.spare)) if self.spare.is_dir() else None
         if have is None:                    # unknown or half-written: afresh
             shutil.rmtree(self.spare, ignore_errors=True)
             self.spare.mkdir(parents=True)
@@ -173,29 +178,39 @@ class Output:
         """Put the new site in place: the files taken this build, and those of `keep` that this
         build did not write (unchanged since the last: output/ has them). (written, unchanged,
         removed), counted against the previous output/."""
+        # Every --watch save comes here, with a few files changed among tens of thousands: what is
+        # worked out over all of them is done by set operations on dict views (in C), the rest
+        # over the files this build wrote and those the last build changed.
         live = self.live()
-        missing = []
-        for rel in (keep or set()) - self.new.keys():
-            h = (live or {}).get(rel)
+        base = live if live is not None else {}
+        taken, keep = self.new, keep or set()
+        missing = sorted(keep - base.keys() - taken.keys())
+        tree = dict(base)
+        for rel in base.keys() - keep - taken.keys():
+            del tree[rel]
+        tree.update(taken)
+        stale = self._stale(tree, taken, live) if not missing else []
+        for rel in stale:
             try:
-                if h is None:
-                    raise FileNotFoundError(rel)
-                if self.have is None or self.have.get(rel) != h:
-                    _link_or_copy(self.root / rel, os.path.join(self.target, rel))
+                _link_or_copy(self.root / rel, os.path.join(self.target, rel))
             except FileNotFoundError:
                 missing.append(rel)
-            self.new[rel] = h
         if missing:             # gone from output/ (by hand?): the caller must make them again
             raise Missing(missing)
+        self.new = tree
         if self.have is None:               # in place, not known: what an earlier build listed
-            gone = [rel for rel in self._previous_names() if rel not in self.new]
+            gone = [rel for rel in self._previous_names() if rel not in tree]
         else:
-            gone = [rel for rel in self.have if rel not in self.new]
+            gone = list(self.have.keys() - tree.keys())
         _remove(Path(self.target), gone)
         before = live if live is not None else dict.fromkeys(self._previous_names(), "")
-        written = sum(1 for rel, h in self.new.items() if before.get(rel) != h)
-        removed = sum(1 for rel in before if rel not in self.new)
-        total = len(self.new)
+        changed = {rel for rel, h in taken.items() if base.get(rel) != h}
+        lost = before.keys() - tree.keys()
+        written, removed, total = len(changed), len(lost), len(tree)
+        # What differs between output/ and the new site, which will be the twin and output/.
+        self.changes = (live, tree, changed | lost) if live is not None else None
+        # Ours at the top of output/: what the last site and this build's own files hold there.
+        ours = (self._tops(live) if live is not None else set()) | _tops(taken)
         if self.seen_sources:
             self.sources = self.seen_sources        # what this build linked: the rest is gone from the cache
         if self.in_place:
@@ -204,7 +219,7 @@ class Output:
             self.trees[_inode(self.spare)] = self.new
             if self.persist:
                 self.save()             # before the exchange: whichever way a kill falls, it is true
-            foreign = self._foreign()
+            foreign = self._foreign(ours)
             if foreign:                 # noted first: a kill just after the exchange gives them back
                 write_atomic(self._pending, json.dumps(foreign).encode("utf-8"))
             first = not self.root.exists()
@@ -214,8 +229,29 @@ class Output:
                 self._start_twin()
         if self.persist:
             self.save()
+        # The new site's top-level names, for the next build: the last site's but those whose
+        # every file went (looked for only among the tops of files removed).
+        gone_tops = _tops(lost) - _tops(taken)
+        kept = ours - {top for top in gone_tops if not any(rel == top or rel.startswith(top + "/") for rel in tree)}
+        self._tops_of = tree, kept
         self.have, self.new = None, {}
         return written, total - written, removed
+
+    def _stale(self, tree: dict, taken: dict, live: dict | None):
+        """The files of the new site, not written by this build, that the folder written into does
+        not hold as they are: those the last build changed, when it made output/ from this twin."""
+        have = self.have
+        if have is None:
+            return tree.keys() - taken.keys()
+        if self.changes is not None and self.changes[0] is self.have_from and self.changes[1] is live:
+            return [rel for rel in self.changes[2] if rel in tree and rel not in taken and have.get(rel) != tree[rel]]
+        return [rel for rel, _ in tree.items() - have.items() if rel not in taken]
+
+    def _tops(self, files: dict) -> set[str]:
+        """The top-level names of a tree of files (known from the last commit for its tree)."""
+        if self._tops_of is None or self._tops_of[0] is not files:
+            self._tops_of = files, _tops(files)
+        return self._tops_of[1]
 
     # -- the first build's twin -------------------------------------------------------------------
 
@@ -286,16 +322,14 @@ class Output:
         except (OSError, ValueError, KeyError, TypeError):
             return []
 
-    def _foreign(self) -> list[str]:
-        """Names at the top of output/ that no build of ours made: the user's."""
+    def _foreign(self, ours: set[str]) -> list[str]:
+        """Names at the top of output/ that no build of ours made (not in `ours`): the user's."""
         try:
             names = os.listdir(self.root)
         except OSError:
             return []
-        known = self.live()
-        if known is None:
-            known = dict.fromkeys(self._previous_names())
-        ours = {rel.split("/", 1)[0] for rel in known} | {rel.split("/", 1)[0] for rel in self.new}
+        if self.live() is None:
+            ours = ours | _tops(self._previous_names())
         return sorted(name for name in names if name not in ours)
 
     def _give_back_foreign(self):
@@ -308,6 +342,10 @@ class Output:
             if (self.spare / name).exists() and not (self.root / name).exists():
                 os.rename(self.spare / name, self.root / name)
         self._pending.unlink(missing_ok=True)
+
+
+def _tops(files) -> set[str]:
+    return {rel.split("/", 1)[0] for rel in files}
 
 
 def _inode(folder: Path) -> str:
