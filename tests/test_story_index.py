@@ -101,3 +101,21 @@ def test_the_pairs_of_a_few_reports_in_numpy_are_scipys(seed):
         assert by_numpy == by_scipy
         found_any |= bool(by_scipy)
     assert found_any
+
+
+def test_an_edit_that_keeps_every_pair_keeps_the_stories_without_grouping_again():
+    """--watch: a report's text edited without changing whom it is like leaves the stories as they
+    were (the same labels, not worked out again); one that makes it like no other takes it out."""
+    items = generate(240, seed=5)
+    ordered = sorted(items, key=lambda i: (i.published, i.key))
+    index = Stories(Path("/nonexistent")).index
+    rarity = Rarity.learn(Rarity.sources(ordered))
+    labels = index.group(ordered, rarity)
+    k, member = next((k, i) for k, i in enumerate(ordered) if labels[i.key])
+    edited = list(ordered)
+    edited[k] = dataclasses.replace(member, title=member.title + " (updated)")
+    again = index.group(edited, rarity)
+    assert again is labels and again == cluster(edited, rarity=rarity)
+    edited[k] = dataclasses.replace(member, title="Zebra quokka", lede="Nothing alike at all here.")
+    apart = index.group(edited, rarity)
+    assert apart[member.key] is None and apart == cluster(edited, rarity=rarity)

@@ -446,6 +446,11 @@ class StoryIndex:
         gone = [k for k, sig in items.items() if k in affected or k not in current or current[k].signature != sig]
         if not changed and not gone and self.last is not None:
             return self.last
+        # The similar pairs of the reports about to be worked out again, as they were: when they
+        # come out the same and no report moved in time, the stories are the last ones.
+        touched = set(gone) | set(changed)
+        before = {key: frozenset(self.edges.get(key, ())) for key in touched}
+        last_keys = self.keys
         for key in gone:
             self.vectors.pop(key, None)
             for other in self.edges.pop(key, ()):
@@ -453,7 +458,7 @@ class StoryIndex:
                 self.pairs -= 1
         self.vectors.update(zip(changed, self.vocabulary.vectors([current[k] for k in changed], rarity)))
         self.items = {k: i.signature for k, i in current.items()}
-        self.last = self._group(ordered, changed, similarity, window)
+        self.last = self._group(ordered, changed, similarity, window, (before, last_keys))
         return self.last
 
     def _weighing(self, rarity: Rarity) -> set[str]:
@@ -468,7 +473,10 @@ class StoryIndex:
         rows = np.unique(self.matrix.tocsc()[:, cols].nonzero()[0])
         return {self.keys[r] for r in rows.tolist()}
 
-    def _group(self, ordered: list[Item], changed: list[str], similarity: float, window: timedelta):
+    def _group(self, ordered: list[Item], changed: list[str], similarity: float, window: timedelta,
+               was: tuple = ({}, None)):
+        """`was`: the pairs of the changed reports before, and the reports in order as last grouped."""
+        last = self.last
         if len(ordered) < 2:
             self.matrix, self.keys = None, [i.key for i in ordered]
             return {i.key: None for i in ordered}
@@ -499,6 +507,9 @@ class StoryIndex:
                 if self.pairs > EDGE_LIMIT:
                     self.kept, self.edges, self.pairs = False, {}, 0
                     break
+        if self.kept and last is not None and keys == was[1] and all(
+                self.edges.get(key, set()) == near for key, near in was[0].items()):
+            return last         # the same pairs among the same reports in the same order
         if self.kept:
             pairs = [(number[a], number[b]) for a, near in self.edges.items() for b in near if a < b]
             if pairs:
