@@ -198,8 +198,9 @@ def _posts_in(value):
 # What the engine's state leaves out of each post: its links to other posts and its fingerprint
 # (worked out again), what the Markdown cache holds of it (its HTML by html_key, its lede and the
 # themes found by group_key) and what is worked out again when asked for (its text, its item for
-# the story grouping). _load_state puts them back.
-_LEFT_OUT = frozenset({"others", "fp", "html", "plain", "grouped", "lede", "found_themes", "_item", "_judged"})
+# the story grouping, its feed item). _load_state puts them back.
+_LEFT_OUT = frozenset({"others", "fp", "html", "plain", "grouped", "lede", "found_themes", "_item", "_judged",
+                       "_feed_item"})
 
 
 def _alone(post: Post):

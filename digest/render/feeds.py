@@ -113,7 +113,17 @@ class Item:
 
 def items(site, posts: list[Post]) -> dict[str, Item]:
     names = {t.slug: t.name for t in site.themes}
-    return {post.id: Item(site, post, names) for post in posts}
+    return {post.id: _item(site, post, names) for post in posts}
+
+
+def _item(site, post: Post, theme_names: dict[str, str]) -> Item:
+    """The post's Item, kept on it while it is the same post at the same URL with the same themes
+    (--watch: a save that changes a feed makes the Items of the new or edited entries only)."""
+    shows = (post.path, tuple(post.themes))
+    kept = post.__dict__.get("_feed_item")
+    if kept is None or kept[0] is not site or kept[1] != shows:
+        kept = post.__dict__["_feed_item"] = site, shows, Item(site, post, theme_names)
+    return kept[2]
 
 
 def _newest(entries: list[Item]) -> datetime:
@@ -131,7 +141,7 @@ class _EntryLinks(BaseEntryExtension):
         return entry
 
 
-def _generator(site, feed: FeedSet, entries: list[Item], kind: str) -> FeedGenerator:
+def _generator(site, feed: FeedSet, entries: list[Item]) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("entry_links", BaseExtension, _EntryLinks, atom=True, rss=False)
@@ -140,9 +150,6 @@ def _generator(site, feed: FeedSet, entries: list[Item], kind: str) -> FeedGener
     fg.subtitle(xml_text(feed.description))       # Atom subtitle and RSS description
     fg.author(name=xml_text(site.title))
     fg.language(site.language)
-    # The self link first: the RSS channel <link> is the last link added.
-    fg.link(href=site.base_url + feed.path(kind), rel="self", type=TYPES[kind])
-    fg.link(href=site.base_url + feed.page, rel="alternate", type="text/html")
     fg.updated(_newest(entries))                   # Atom updated and RSS lastBuildDate
     fg.ttl(site.feed_ttl)
     for item in entries:        # newest first, as sorted by the caller
@@ -165,12 +172,12 @@ def _generator(site, feed: FeedSet, entries: list[Item], kind: str) -> FeedGener
     return fg
 
 
-def rss(site, feed: FeedSet, entries: list[Item]) -> bytes:
-    return _generator(site, feed, entries, "rss").rss_str(pretty=True)
-
-
-def atom(site, feed: FeedSet, entries: list[Item]) -> bytes:
-    return _generator(site, feed, entries, "atom").atom_str(pretty=True)
+def _links(fg: FeedGenerator, site, feed: FeedSet, kind: str) -> FeedGenerator:
+    """The feed's links as the file of this kind gives them: the self link first (the RSS
+    channel's <link> is the last link added)."""
+    fg.link(href=site.base_url + feed.path(kind), rel="self", type=TYPES[kind], replace=True)
+    fg.link(href=site.base_url + feed.page, rel="alternate", type="text/html")
+    return fg
 
 
 def json_feed(site, feed: FeedSet, entries: list[Item]) -> bytes:
@@ -198,8 +205,11 @@ def json_feed(site, feed: FeedSet, entries: list[Item]) -> bytes:
 
 
 def feed_files(site, feed: FeedSet, entries: list[Item]) -> dict[str, bytes]:
-    """One feed's three files, by path below output/."""
-    return {feed.path("rss"): rss(site, feed, entries), feed.path("atom"): atom(site, feed, entries),
+    """One feed's three files, by path below output/. RSS and Atom are written from one generator
+    (making it is half the work)."""
+    fg = _generator(site, feed, entries)
+    return {feed.path("rss"): _links(fg, site, feed, "rss").rss_str(pretty=True),
+            feed.path("atom"): _links(fg, site, feed, "atom").atom_str(pretty=True),
             feed.path("json"): json_feed(site, feed, entries)}
 
 
