@@ -168,7 +168,7 @@ def _fingerprint_post(post: Post):
     """An entry as the pages see it: itself and the other reports its page shows. The same object
     while it is the same: the listing tells an unchanged entry by it."""
     fp = (_own(post), tuple(_own(o) for o in post.others))
-    if post.__dict__.get("fp") != fp:
+    if getattr(post, "fp", None) != fp:
         post.fp = fp
 
 
@@ -201,11 +201,29 @@ def _posts_in(value):
 # the story grouping, its feed item). _load_state puts them back.
 _LEFT_OUT = frozenset({"others", "fp", "html", "plain", "grouped", "lede", "found_themes", "_item", "_judged",
                        "_feed_item"})
+_SAVED = tuple(name for name in Post.__slots__ if name not in _LEFT_OUT)
 
 
 def _alone(post: Post):
     """How pickle writes a post into the engine's state (a reducer: no copy of the post is made)."""
-    return copyreg.__newobj__, (Post,), {k: v for k, v in post.__dict__.items() if k not in _LEFT_OUT}
+    return copyreg.__newobj__, (Post,), (None, {name: getattr(post, name) for name in _SAVED})
+
+
+def _take_over(old: Post, new: Post):
+    """The edited post's text into the post the pages hold, keeping its place (its path, as
+    assembled, and the other reports of its story); nothing of the old text stays (a cached story
+    item, a feed item)."""
+    for name in Post.__slots__:
+        if name in ("path", "others"):
+            continue
+        value = getattr(new, name, _UNSET)
+        if value is not _UNSET:
+            setattr(old, name, value)
+        elif hasattr(old, name):
+            delattr(old, name)
+
+
+_UNSET = object()
 
 
 def _stat(path: Path):
@@ -579,11 +597,11 @@ class Engine:
             if post.id not in seen:
                 seen.add(post.id)
                 posts.append(post)
-        fresh = [post for post in posts if not (self.watch and "_judged" in post.__dict__)]
+        fresh = [post for post in posts if not (self.watch and hasattr(post, "_judged"))]
         for post in fresh:
             judge(post, self.site, self.machine)
             if self.watch:
-                post.__dict__["_judged"] = True
+                post._judged = True
         if self.watch and self._same_story_features(posts):
             for post in fresh:
                 post.story = self.story_of[post.id]
@@ -698,10 +716,7 @@ class Engine:
         touched = []
         for old, new, rel in edits:
             if old is not new:
-                kept = {"path": old.path, "others": old.others}
-                old.__dict__.clear()            # nothing of the old text stays (a cached story item)
-                old.__dict__.update(new.__dict__)
-                old.__dict__.update(kept)
+                _take_over(old, new)
                 self.records[rel] = (self.records[rel][0], old)
             touched.append(old)
         for post in {id(p): p for t in touched for p in (t, *t.others)}.values():

@@ -120,9 +120,9 @@ def _item(site, post: Post, theme_names: dict[str, str]) -> Item:
     """The post's Item, kept on it while it is the same post at the same URL with the same themes
     (--watch: a save that changes a feed makes the Items of the new or edited entries only)."""
     shows = (post.path, tuple(post.themes))
-    kept = post.__dict__.get("_feed_item")
+    kept = getattr(post, "_feed_item", None)
     if kept is None or kept[0] is not site or kept[1] != shows:
-        kept = post.__dict__["_feed_item"] = site, shows, Item(site, post, theme_names)
+        kept = post._feed_item = site, shows, Item(site, post, theme_names)
     return kept[2]
 
 

@@ -28,8 +28,8 @@ from ..text import one_line
 from .markup import Renderer, key, plain_paragraphs
 
 
-@dataclass
-class Post:
+@dataclass(slots=True)     # slots: the build walks every post several times a save; a dict per post
+class Post:                # (over 30 fields, so not shared) makes each of those walks miss the CPU's caches
     id: str
     title: str
     published: datetime             # aware; shown in the site's zone
@@ -68,6 +68,11 @@ class Post:
     iso: str = ""                   # the time for <time datetime> and the sitemap, to the precision known
     plain: tuple[str, ...] | None = None    # the body as plain text, a paragraph a string (see text)
     lede: str = ""                  # its first sentences (stories compare them)
+    # Worked out by the build when it needs them (unset until then: getattr(post, name, None)).
+    fp: tuple = field(init=False, repr=False, compare=False)      # what its pages see of it (the engine's)
+    _item: tuple = field(init=False, repr=False, compare=False)   # (paragraphs?, its story Item)
+    _feed_item: tuple = field(init=False, repr=False, compare=False)    # (site, path and themes, its feed Item)
+    _judged: bool = field(init=False, repr=False, compare=False)  # --watch: its themes and story judged
 
 
 # The years a time in an entry may have. Beyond them it is a typo or a stand-in ("9999-12-31" for
@@ -310,9 +315,9 @@ def story_features(post: Post) -> tuple:
 def _item(post: Post, paragraphs: bool) -> Item:
     """The post as the story grouping sees it: made once for the post (a post stays the same
     object while its file does: --watch regroups each save with the items it has)."""
-    made = post.__dict__.get("_item")
+    made = getattr(post, "_item", None)
     if made is None or made[0] != paragraphs:
-        made = post.__dict__["_item"] = paragraphs, Item(
+        made = post._item = paragraphs, Item(
             post.id, post.title, post.lede, post.published, post.text if paragraphs else (), post.basis == "capture")
     return made[1]
 
