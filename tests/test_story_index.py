@@ -119,3 +119,23 @@ def test_an_edit_that_keeps_every_pair_keeps_the_stories_without_grouping_again(
     edited[k] = dataclasses.replace(member, title="Zebra quokka", lede="Nothing alike at all here.")
     apart = index.group(edited, rarity)
     assert apart[member.key] is None and apart == cluster(edited, rarity=rarity)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_story_ids_by_what_changed_are_the_ids_of_naming_every_story_again(seed, tmp_path):
+    """Stories.assign names again only the stories a change touched: after every edit, the ids are
+    those of naming every story from the ids before (named), and no two stories share one."""
+    from digest.group.stories import named
+    rng = random.Random(seed)
+    items = generate(240, seed=seed)
+    stories = Stories(tmp_path)
+    stories.assign(items)
+    for step in range(40):
+        items = edit(items, rng, step)
+        before = dict(stories.ids)
+        found = stories.assign(items)
+        ordered = sorted(items, key=lambda i: (i.published, i.key))
+        assert found == named(cluster(ordered, rarity=stories.rarity(ordered)), before), f"step {step}"
+        ids = [story for story in found.values() if story]
+        assert len(set(ids)) == len({label for label in cluster(ordered, rarity=stories.rarity(ordered)).values()
+                                     if label}), f"step {step}"

@@ -409,6 +409,8 @@ class StoryIndex:
         self.pairs = 0
         self.kept = True            # the pairs are kept (not too many)
         self.last: dict | None = None                  # the last grouping
+        self.members: dict[str, list[str]] | None = None     # label → its story's reports, as last grouped
+        self.relabelled: set[str] | None = None     # the reports the last grouping looked at again (None: all)
         self.matrix, self.keys = None, []              # the vectors as last grouped, rows by time
 
     def __getstate__(self):
@@ -479,6 +481,7 @@ class StoryIndex:
         last = self.last
         if len(ordered) < 2:
             self.matrix, self.keys = None, [i.key for i in ordered]
+            self.members, self.relabelled = ({} if self.kept else None), None
             return {i.key: None for i in ordered}
         keys = [i.key for i in ordered]
         number = {key: n for n, key in enumerate(keys)}
@@ -509,7 +512,10 @@ class StoryIndex:
                     break
         if self.kept and last is not None and keys == was[1] and all(
                 self.edges.get(key, set()) == near for key, near in was[0].items()):
+            self.relabelled = set()
             return last         # the same pairs among the same reports in the same order
+        if self.kept and last is not None and self.members is not None:
+            return self._regroup(was[0].keys(), number, last)
         if self.kept:
             pairs = [(number[a], number[b]) for a, near in self.edges.items() for b in near if a < b]
             if pairs:
@@ -523,11 +529,57 @@ class StoryIndex:
             for _ in similar_pairs(np.arange(len(keys)), matrix, heads, stamps, undated, similarity, window, linked):
                 pass
         out: dict[str, str | None] = {}
+        self.members = {} if self.kept else None
         for members in linked.groups():
             label = keys[members[0]] if len(members) > 1 else None
+            if label is not None and self.members is not None:
+                self.members[label] = [keys[n] for n in members]
             for n in members:
                 out[keys[n]] = label
+        self.relabelled = None
         return out
+
+    def _regroup(self, touched, number: dict[str, int], last: dict) -> dict[str, str | None]:
+        """The stories after a few reports changed (`touched`), from the last ones: only the stories
+        those reports were or are in are made again, by following the pairs from them; every other
+        story has the same pairs among the same reports, in the same order, so it is as it was.
+        `number`: each report's place in time."""
+        members = self.members
+        start = set()
+        for key in touched:
+            for near in (key, *self.edges.get(key, ())):
+                start.add(near)
+                if last.get(near) in members:
+                    start.update(members[last[near]])
+        start = {key for key in start if key in number}
+        labels = dict(last)
+        for key in touched:
+            if key not in number:
+                labels.pop(key, None)
+        for key in start:
+            if last.get(key) in members:
+                members.pop(last[key])
+        seen: set[str] = set()
+        for key in start:
+            if key in seen:
+                continue
+            seen.add(key)
+            story, todo = [key], [key]
+            while todo:
+                for near in self.edges.get(todo.pop(), ()):
+                    if near not in seen:
+                        seen.add(near)
+                        story.append(near)
+                        todo.append(near)
+            if len(story) == 1:
+                labels[key] = None
+                continue
+            story.sort(key=number.__getitem__)
+            members[story[0]] = story
+            for near in story:
+                labels[near] = story[0]
+        self.relabelled = seen
+        return labels
 
 
 def cluster(items: list[Item], similarity: float = SIMILARITY, window: timedelta = WINDOW,
