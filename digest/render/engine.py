@@ -172,6 +172,11 @@ def _fingerprint_post(post: Post):
         post.fp = fp
 
 
+def _in_feeds(post: Post) -> tuple:
+    """What a feed shows of an entry (its file, its URL, its themes; not its story, as its page does)."""
+    return post.digest, post.path, tuple(post.themes)
+
+
 def _place(post: Post) -> tuple:
     """What decides which pages an entry is on and where: the rest is text."""
     return (post.id, post.own_path, post.published, post.precision, post.day, post.iso, tuple(post.themes),
@@ -542,7 +547,7 @@ class Engine:
         site = self.site
         self.output.begin()
         feed_sets = list(self.chosen)
-        feed_fps = {feed.folder: (feed, tuple(p.fp for p in members)) for feed, members in self.chosen.items()}
+        feed_fps = {feed.folder: (feed, tuple(map(_in_feeds, members))) for feed, members in self.chosen.items()}
         changed_feeds = [f for f in feed_sets if self.feed_fps.get(f.folder) != feed_fps[f.folder]]
         feed_files: dict[str, bytes] = {}
 
