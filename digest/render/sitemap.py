@@ -44,7 +44,7 @@ def sitemap_parts(urls: list[tuple[str, str | None]]) -> dict[str, list]:
     return cut
 
 
-@dataclass
+@dataclass(slots=True)     # every page is looked at on every --watch save: fields, not a dict each
 class Page:
     out: str                    # file below output/, e.g. themes/japan/index.html
     template: str
