@@ -449,9 +449,10 @@ class StoryIndex:
         if not changed and not gone and self.last is not None:
             return self.last
         # The similar pairs of the reports about to be worked out again, as they were: when they
-        # come out the same and no report moved in time, the stories are the last ones.
-        touched = set(gone) | set(changed)
-        before = {key: frozenset(self.edges.get(key, ())) for key in touched}
+        # come out the same and no report moved in time, the stories are the last ones (only
+        # where there are last ones to keep: a first grouping has nothing to compare).
+        before = ({key: frozenset(self.edges.get(key, ())) for key in {*gone, *changed}}
+                  if self.kept and self.last is not None else {})
         last_keys = self.keys
         for key in gone:
             self.vectors.pop(key, None)
