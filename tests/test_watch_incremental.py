@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import snapshot
+from conftest import run_build, snapshot
 from digest.config import load
 from digest.render import search
 from digest.render.engine import BuildError, Engine, EntryErrors
@@ -292,3 +292,22 @@ def test_lists_kept_from_the_last_listing_follow_moves_and_new_entries(tmp_path)
         if step % 8 == 7:
             assert differences(snapshot(site / "output"), clean_build_of(site, tmp_path)) == []
     live.close()
+
+
+def test_plain_builds_while_the_watch_runs_leave_it_building_the_clean_site(tmp_path):
+    """An editor runs --watch and, in another terminal, a plain build (or a cron job does): the
+    plain build replaces output/ under the watch's feet. The watch's next saves still build (no
+    error, no file of the last build missing) and output/ ends as a clean build's, search included."""
+    rng, site, live = built_site(tmp_path, 12, entries=10, search=True)
+    assert live.search.wait(300)
+    for step, edit in enumerate([edit_headline, create_entry, edit_time, delete_entry]):
+        plain = run_build(site, "-q")
+        assert plain.returncode in (0, 1), plain.stderr
+        report = live.build(edit(site, rng, step))
+        assert report.written >= 1, report
+        assert live.search.wait(300)
+    live.close()
+    built = snapshot(site / "output")
+    assert any(name.startswith("pagefind/") for name in built)
+    assert differences(built, clean_build_of(site, tmp_path)) == []
+

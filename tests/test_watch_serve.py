@@ -384,3 +384,33 @@ def test_a_port_in_use_is_named(tmp_path):
         result = run_build(site, "--watch", "--port", str(port))
     assert result.returncode == 2
     assert f"port {port}" in result.stderr and "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_one_watch_of_a_site_at_a_time_and_its_rebuilds_wait_for_a_plain_build(tmp_path):
+    """A second --watch of the same site stops at once, naming the first (two would rebuild
+    output/ under each other's feet). A save while another build holds the site's build lock is
+    built once that build is done, not beside it."""
+    import fcntl
+    import sys
+    import subprocess
+    rng = random.Random(13)
+    site = make_site(tmp_path, rng, entries=6)
+    watcher = Watcher(site)
+    try:
+        second = subprocess.run([sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0"], cwd=site,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 3, second.stderr
+        assert f"process {watcher.process.pid}" in second.stderr and "watch.lock" in second.stderr
+        assert "Traceback" not in second.stderr
+
+        entry = site / "content" / "generated-00001.md"
+        with open(site / ".digest-cache" / "build.lock", "a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)        # as a plain build holds it
+            save_atomically(entry, entry.read_text(encoding="utf-8").replace("title: ", "title: Held back ", 1))
+            assert watcher.quiet(1.5)
+            assert "waiting for another build" in watcher.stderr
+        watcher.wait_build()
+        assert b"Held back" in next((site / "output").glob("*/*/*/generated-00001/index.html")).read_bytes()
+        assert watcher.interrupt() == 0
+    finally:
+        watcher.close()

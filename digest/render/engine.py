@@ -37,6 +37,7 @@ from .output import Missing, Output
 from ..content import Store, is_entry
 from ..files import os_error, write_atomic
 from ..group import Stories
+from ..lock import Busy, build_lock
 from ..parallel import fork_map
 from .posts import (Post, assemble, entry_files, group_stories, judge, keep_derived, machine_groups, read_entry,
                     reader, story_features, theme_rules)
@@ -280,12 +281,26 @@ class Engine:
         self.files: set[str] = set()               # every file of the last good build but the search index
         self.search_files: dict[str, Path] = {}    # the search index's files in output/, and where they are made
         self.search = _SearchFollower(self) if site.search and watch else None
-        if self.search:         # output/'s index serves until the follower has made the next one
-            self.search_files = {rel: None for rel in self.output.live() or ()
-                                 if rel.startswith(search.BUNDLE + "/")}
+        self._keep_search_index()
         self.trusted_before = 0                     # files changed since (ns) are read whatever their stat says
         if not watch:
             self._load_state()
+
+    def _keep_search_index(self):
+        """--watch: output/'s search index serves until the follower has made the next one."""
+        if self.search:
+            self.search_files = {rel: None for rel in self.output.live() or ()
+                                 if rel.startswith(search.BUNDLE + "/")}
+
+    def took_up_other_build(self) -> bool:
+        """--watch, under the build lock: True when a plain build beside it replaced output/ since
+        its last. What this one rendered is then not what output/ holds: every page is rendered
+        again on the next build (and written where it differs), and output/'s index is kept."""
+        if not self.output.taken_over():
+            return False
+        self.page_fps, self.feed_fps, self.pages = {}, {}, None
+        self._keep_search_index()
+        return True
 
     # -- what a plain build keeps for the next one ------------------------------------------------
 
@@ -455,10 +470,14 @@ class Engine:
         started_ns = now_ns()
         gc.disable()
         try:
-            report = self._build(changed)
-            if not self.watch:
-                self._save_state(started_ns)
-            return report
+            with build_lock(self.site):     # a plain build holds it already; --watch, a rebuild at a time
+                self.took_up_other_build()
+                report = self._build(changed)
+                if not self.watch:
+                    self._save_state(started_ns)
+                return report
+        except Busy as err:
+            raise BuildError(str(err)) from None
         except EntryErrors:
             self.pages = None           # records hold posts no page holds: list the pages again next time
             raise
@@ -479,8 +498,11 @@ class Engine:
         try:
             return self._build_once(changed)
         except Missing:
-            # A file of the last build went from output/ (by hand): render everything again.
+            # A file of the last build went from output/ (by hand): render everything again. The
+            # search index (--watch) is not rendered here: it goes until the follower makes it again.
             self.page_fps, self.feed_fps, self.pages = {}, {}, None
+            if self.search:
+                self.search_files = {}
             return self._build_once(None)
 
     def _build_once(self, changed: set[Path] | None) -> Report:
@@ -741,9 +763,10 @@ class Engine:
         self.output.finish()            # a first build's twin, made meanwhile
         if self.watch:
             try:
-                self.output.save()      # what is known of output/, for the next plain build
-            except OSError:
-                pass
+                with build_lock(self.site, wait=2):
+                    self.output.save()      # what is known of output/, for the next plain build
+            except (OSError, Busy):
+                pass            # the state file says nothing is known: the next build makes its twin afresh
 
 
 class _SearchFollower:
@@ -823,18 +846,28 @@ class _SearchFollower:
                 indexer.stop()
                 return
             time.sleep(0.05)
-        made = indexer.files()
-        with engine.lock:
-            if not self._current(number):
-                return
-            self.error = indexer.error
-            output = engine.output
-            try:
-                output.begin()
-                for rel, source in made.items():
-                    output.link(rel, source)
-                output.commit(engine.files | set(made))
-                engine.search_files = made
-            except OSError as err:
-                output.discard()
-                self.error = f"cannot write the search index into {engine.site.output_dir} ({err.strerror or err})"
+        try:
+            with build_lock(engine.site), engine.lock:
+                self._put(number, indexer)
+        except Busy as err:
+            self.error = str(err)
+
+    def _put(self, number, indexer):
+        engine = self.engine
+        made = indexer.files()      # under the lock: it tidies the cache's bundles, which a plain build shares
+        if not self._current(number) or engine.took_up_other_build():
+            return          # a newer build, or a plain one that put its own index in place
+        self.error = indexer.error
+        output = engine.output
+        try:
+            output.begin()
+            for rel, source in made.items():
+                output.link(rel, source)
+            output.commit(engine.files | set(made))
+            engine.search_files = made
+        except Missing:
+            output.discard()        # gone from output/ by hand: the next build renders everything again
+            engine.page_fps, engine.feed_fps, engine.pages = {}, {}, None
+        except OSError as err:
+            output.discard()
+            self.error = f"cannot write the search index into {engine.site.output_dir} ({err.strerror or err})"

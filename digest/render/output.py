@@ -63,8 +63,9 @@ class Output:
         self.sources: dict[str, tuple] = {}         # a cache file linked in → (inode, size, time, hash)
         self.seen_sources: dict[str, tuple] = {}    # those of this build's
         self.trees = self._load()           # folder's inode → {file: hash}
+        self.state_seen = None              # the state file as this process last left it (--watch)
         if not persist:                     # known only in memory from now on (save() at the end)
-            write_atomic(self.state_path, marshal.dumps({"trees": {}}))
+            self._disown()
         self.in_place = False
         self.have: dict[str, str] | None = {}   # what the folder being written holds (None: unknown)
         self.base: dict[str, str] = {}          # what output/ holds, where known
@@ -89,9 +90,28 @@ class Output:
             return {}       # unknown: the twin is made afresh
 
     def save(self):
+        if not self.persist and _stamp(self.state_path) != self.state_seen:
+            return          # another build wrote output/ since this one's last: its state is the true one
         known = {key: files for key, files in self.trees.items() if key in (_inode(self.root), _inode(self.spare))}
         write_atomic(self.state_path, marshal.dumps({"trees": known, "sources": self.sources}))
+        self.state_seen = _stamp(self.state_path)
         self.state_path.with_name("output-trees.json").unlink(missing_ok=True)     # earlier versions' file
+
+    def _disown(self):
+        """What is known of the folders is kept in memory: the file says nothing is known (a plain
+        build run meanwhile trusts nothing of it), and its stamp tells when another build wrote it."""
+        write_atomic(self.state_path, marshal.dumps({"trees": {}}))
+        self.state_seen = _stamp(self.state_path)
+
+    def taken_over(self) -> bool:
+        """--watch: True when another build (a plain one beside it) wrote output/ since this one's
+        last: what this one knew of output/ and its twin is stale, and what that build kept of them
+        is taken up instead. Asked under the build lock, before a build."""
+        if self.persist or _stamp(self.state_path) == self.state_seen:
+            return False
+        self.trees = self._load()
+        self._disown()
+        return True
 
     def live(self) -> dict[str, str] | None:
         """output/'s files and their hashes, None when they are not known."""
@@ -346,6 +366,14 @@ class Output:
 
 def _tops(files) -> set[str]:
     return {rel.split("/", 1)[0] for rel in files}
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _inode(folder: Path) -> str:

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from datetime import date, timedelta
 from operator import attrgetter
 from pathlib import Path
@@ -49,6 +50,9 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js")         # and wasm.*.pagefind
 # thousand small files costs next to nothing (on disk it cost seconds here). Too little room there
 # (containers often have 64 MB) and it goes to the cache folder instead.
 RAM_DISK = Path("/dev/shm")
+# A bundle being made (`.name.tmp`) younger than this may be another build's run under way (--watch's
+# index beside a plain build): tidying leaves it.
+UNDER_WAY = 600
 
 
 class Page(NamedTuple):
@@ -260,12 +264,20 @@ class Indexer:
         """Bundles of shards that are no more, and what runs killed with the build left behind,
         leave the cache."""
         keep = set(self.bundles.values()) | {LISTING}
+        recent = time.time() - UNDER_WAY
         for path in self.folder.iterdir() if self.folder.is_dir() else ():
-            if path.name not in keep:
+            if path.name not in keep and not (path.name.endswith(".tmp") and _mtime(path) > recent):
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _bundle_files(root: str) -> list[str]:

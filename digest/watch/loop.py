@@ -11,7 +11,8 @@ import traceback
 from pathlib import Path
 
 from ..config import ConfigError, load
-from ..build import EXIT_OK, EXIT_USAGE, config_warnings, normalize_site
+from ..build import EXIT_BUSY, EXIT_OK, EXIT_USAGE, config_warnings, normalize_site
+from ..lock import Busy, watch_lock
 from ..render.engine import BuildError, Engine
 from ..uptodate import CACHE_DIR, BuildState
 from .events import Inbox, start_observer
@@ -75,6 +76,15 @@ class Session:
 
 
 def watch(site, config_path: Path, bind: str, port: int) -> int:
+    try:
+        with watch_lock(site):          # one --watch of a site at a time
+            return _watch(site, config_path, bind, port)
+    except Busy as err:
+        log.error("error: %s", err)
+        return EXIT_BUSY
+
+
+def _watch(site, config_path: Path, bind: str, port: int) -> int:
     BuildState(site.root / CACHE_DIR).forget()      # the next plain build checks everything again
     signal.signal(signal.SIGTERM, _stop)            # `kill` stops it as cleanly as Ctrl-C
     broadcaster = Broadcaster()
