@@ -214,3 +214,20 @@ def test_build_after_build_output_holds_exactly_the_site_each_one_made(tmp_path)
         output.commit(set(site))
         found = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         assert found == site, f"build {build}"
+
+
+def test_a_file_gone_from_output_by_hand_is_written_again_when_its_bytes_come_back(tmp_path):
+    """What is known of output/ says it holds a file's bytes (so the twin would share its file),
+    but someone removed it: the build writes the bytes instead of failing."""
+    from digest.render.output import Output
+    cache, out = tmp_path / "cache", tmp_path / "output"
+    output = Output(out, cache, persist=False)
+    for data in (b"one", b"two"):               # output/ holds "two", its twin "one"
+        output.begin()
+        output.took("a/index.html", output.put("a/index.html", data))
+        output.commit()
+    (out / "a" / "index.html").unlink()
+    output.begin()
+    output.took("a/index.html", output.put("a/index.html", b"two"))
+    output.commit()
+    assert (out / "a" / "index.html").read_bytes() == b"two"

@@ -161,9 +161,12 @@ class Output:
         elif self.have.get(rel) == h:
             return h
         if not self.in_place and self.base.get(rel) == h:
-            _link_or_copy(os.path.join(self.root, rel), path)    # output/ has these bytes: share its file
-        else:
-            _replace(path, data)
+            try:
+                _link_or_copy(os.path.join(self.root, rel), path)    # output/ has these bytes: share its file
+                return h
+            except FileNotFoundError:
+                pass        # gone from output/ after all (by hand): the bytes are at hand
+        _replace(path, data)
         return h
 
     def took(self, rel: str, h: str):
