@@ -12,6 +12,7 @@ import socket
 import struct
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -414,3 +415,27 @@ def test_one_watch_of_a_site_at_a_time_and_its_rebuilds_wait_for_a_plain_build(t
         assert watcher.interrupt() == 0
     finally:
         watcher.close()
+
+
+def test_a_burst_ends_soon_after_a_save_ends_and_later_while_a_file_is_being_written(tmp_path):
+    """The pause that ends a burst: short once the last event ends a save (the file closed after
+    writing, renamed into place, deleted), the usual one while a file is still being written, moved
+    away (an editor's backup: the new file comes next) or a folder changed (a checkout)."""
+    from watchdog.events import (DirCreatedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
+                                 FileModifiedEvent, FileMovedEvent)
+
+    from digest.config import load
+    from digest.watch.events import QUIET, QUIET_AFTER_SAVE, Inbox
+    site = make_site(tmp_path, random.Random(15), entries=1)
+    inbox = Inbox(load(site / "site.yaml"), site / "site.yaml")
+    entry, backup = str(site / "content" / "generated-00000.md"), str(site / "content" / "generated-00000.md~")
+    steps = [(FileCreatedEvent(entry), QUIET), (FileModifiedEvent(entry), QUIET),
+             (FileClosedEvent(entry), QUIET_AFTER_SAVE),
+             (FileMovedEvent(entry, backup), QUIET), (FileMovedEvent(backup + ".tmp", entry), QUIET_AFTER_SAVE),
+             (DirCreatedEvent(str(site / "content" / "new")), QUIET), (FileDeletedEvent(entry), QUIET_AFTER_SAVE)]
+    for event, quiet in steps:
+        inbox.on_any_event(event)
+        assert inbox.quiet == quiet, event
+    assert QUIET_AFTER_SAVE < QUIET
+    batch = inbox.take(timeout=1)
+    assert batch.rescan and batch.paths == {Path(entry)}

@@ -16,6 +16,10 @@ from ..ingest.sniff import is_dump_name
 from ..uptodate import template_folders
 
 QUIET = 0.03            # seconds without events that end a burst
+# ... after a file event that ends a save (the file closed after writing, renamed into place, or
+# deleted): what else comes with a save comes within a millisecond, and the editor is waiting.
+QUIET_AFTER_SAVE = 0.005
+SAVED = {"closed", "moved", "deleted"}
 LONGEST = 2.0           # a steady stream of events is still built at least this often
 # Events that only say a file was looked at (the build's own reading fires them on Linux).
 READ_ONLY = {"opened", "closed_no_write"}
@@ -47,6 +51,8 @@ class Inbox(FileSystemEventHandler):
         self.batch = Batch()
         self.last = 0.0
         self.first = 0.0
+        self.quiet = QUIET          # how long the events must pause for, after the last one
+        self.kind = ""              # what the event being noted did (its type, or "folder", "moved away")
         self.state = threading.Condition()
 
     def folders(self) -> list[Path]:
@@ -70,12 +76,15 @@ class Inbox(FileSystemEventHandler):
             return
         paths = [Path(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         with self.state:
+            self.kind = "folder"
             if event.is_directory:
                 if event.event_type in ("created", "deleted", "moved") and any(
                         p.is_relative_to(f) for p in paths for f in (self.content, self.seeds, *self.templates)):
                     self._note(lambda b: setattr(b, "rescan", True))
                 return
-            for path in paths:
+            for n, path in enumerate(paths):
+                # A save ends with its file closed after writing or renamed into place (not away).
+                self.kind = event.event_type if event.event_type != "moved" or n == 1 else "moved away"
                 kind = self._kind(path)
                 if kind == "config":
                     self._note(lambda b: setattr(b, "config", True))
@@ -89,6 +98,7 @@ class Inbox(FileSystemEventHandler):
         if not self.first:
             self.first = now
         self.last = now
+        self.quiet = QUIET_AFTER_SAVE if self.kind in SAVED else QUIET
         change(self.batch)
         self.state.notify_all()
 
@@ -99,7 +109,7 @@ class Inbox(FileSystemEventHandler):
                 return None
             while True:
                 now = time.monotonic()
-                left = min(self.last + QUIET, self.first + LONGEST) - now
+                left = min(self.last + self.quiet, self.first + LONGEST) - now
                 if left <= 0:
                     break
                 self.state.wait(left)
