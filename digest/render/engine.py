@@ -298,9 +298,14 @@ class Engine:
         again on the next build (and written where it differs), and output/'s index is kept."""
         if not self.output.taken_over():
             return False
-        self.page_fps, self.feed_fps, self.pages = {}, {}, None
+        self.render_everything()
         self._keep_search_index()
         return True
+
+    def render_everything(self):
+        """The next build lists and renders every page and feed (what output/ holds is not known
+        to be what they last rendered)."""
+        self.page_fps, self.feed_fps, self.pages = {}, {}, None
 
     # -- what a plain build keeps for the next one ------------------------------------------------
 
@@ -500,7 +505,7 @@ class Engine:
         except Missing:
             # A file of the last build went from output/ (by hand): render everything again. The
             # search index (--watch) is not rendered here: it goes until the follower makes it again.
-            self.page_fps, self.feed_fps, self.pages = {}, {}, None
+            self.render_everything()
             if self.search:
                 self.search_files = {}
             return self._build_once(None)
@@ -867,7 +872,7 @@ class _SearchFollower:
             engine.search_files = made
         except Missing:
             output.discard()        # gone from output/ by hand: the next build renders everything again
-            engine.page_fps, engine.feed_fps, engine.pages = {}, {}, None
+            engine.render_everything()
         except OSError as err:
             output.discard()
             self.error = f"cannot write the search index into {engine.site.output_dir} ({err.strerror or err})"

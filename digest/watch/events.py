@@ -52,7 +52,6 @@ class Inbox(FileSystemEventHandler):
         self.last = 0.0
         self.first = 0.0
         self.quiet = QUIET          # how long the events must pause for, after the last one
-        self.kind = ""              # what the event being noted did (its type, or "folder", "moved away")
         self.state = threading.Condition()
 
     def folders(self) -> list[Path]:
@@ -76,7 +75,6 @@ class Inbox(FileSystemEventHandler):
             return
         paths = [Path(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         with self.state:
-            self.kind = "folder"
             if event.is_directory:
                 if event.event_type in ("created", "deleted", "moved") and any(
                         p.is_relative_to(f) for p in paths for f in (self.content, self.seeds, *self.templates)):
@@ -84,21 +82,21 @@ class Inbox(FileSystemEventHandler):
                 return
             for n, path in enumerate(paths):
                 # A save ends with its file closed after writing or renamed into place (not away).
-                self.kind = event.event_type if event.event_type != "moved" or n == 1 else "moved away"
+                saved = event.event_type in SAVED and (event.event_type != "moved" or n == 1)
                 kind = self._kind(path)
                 if kind == "config":
-                    self._note(lambda b: setattr(b, "config", True))
+                    self._note(lambda b: setattr(b, "config", True), saved)
                 elif kind == "dumps":
-                    self._note(lambda b: setattr(b, "dumps", True))
+                    self._note(lambda b: setattr(b, "dumps", True), saved)
                 elif kind == "file":
-                    self._note(lambda b, p=path: b.paths.add(p))
+                    self._note(lambda b, p=path: b.paths.add(p), saved)
 
-    def _note(self, change):
+    def _note(self, change, saved: bool = False):
         now = time.monotonic()
         if not self.first:
             self.first = now
         self.last = now
-        self.quiet = QUIET_AFTER_SAVE if self.kind in SAVED else QUIET
+        self.quiet = QUIET_AFTER_SAVE if saved else QUIET
         change(self.batch)
         self.state.notify_all()
 
