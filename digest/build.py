@@ -78,10 +78,14 @@ def config_warnings(site) -> list[str]:
 def normalize_site(site, wrote: dict | None = None) -> list[str]:
     """seeds/ → content/, with its summary; the warnings. The files written into content/ (and the
     SHA-256 of their bytes) go into `wrote`."""
-    from .ingest import dump_files
+    from .ingest import dump_files, no_seeds_warning
+    # No dumps: nothing to normalize, and no need to load the normalizer.
+    if not site.seeds_dir.is_dir():
+        log.warning("warning: %s", no_seeds_warning(site.seeds_dir))
+        return [no_seeds_warning(site.seeds_dir)]
     links_out: list = []
-    if site.seeds_dir.is_dir() and not dump_files(site.seeds_dir, (site.root,), links_out) and not links_out:
-        return []       # no dumps: nothing to normalize, and no need to load the normalizer
+    if not dump_files(site.seeds_dir, (site.root,), links_out) and not links_out:
+        return []
     from .lock import Busy, build_lock
     from .pipeline import normalize
     started = time.perf_counter()

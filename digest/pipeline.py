@@ -13,7 +13,7 @@ from .config import Site
 from .content import Store, SyncReport
 from .entries import build_entry, stand_in_title, unique_ids
 from .ingest.dump import DumpResult, ingest_many
-from .ingest import boilerplate, dump_files, roles
+from .ingest import boilerplate, dump_files, no_seeds_warning, roles
 from .ingest.read import MAX_DUMP_BYTES, too_big
 from .merge import group
 
@@ -104,9 +104,7 @@ def normalize(site: Site) -> NormalizeReport:
     report.warnings += [f"{_rel(link, site.root)}: a link to {os.path.realpath(link)}, outside the project; not "
                         "read. Copy the file into seeds/ instead." for link in links_out]
     if not site.seeds_dir.is_dir():
-        report.warnings.append(f"{site.seeds_dir}: no such folder; nothing to normalize. Put the raw dumps "
-                               "(.txt), saved pages (.html) or feeds (.xml, .json) there, or set "
-                               "normalize.seeds in site.yaml.")
+        report.warnings.append(no_seeds_warning(site.seeds_dir))
     results = read_dumps(site, files)
     report.dumps = len(results)
     dumps, mtimes, digests, articles = {}, {}, {}, []

@@ -106,3 +106,30 @@ def test_an_up_to_date_build_reads_no_settings_and_still_sees_every_change(tmp_p
     entry.write_text(entry.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     said = build(project, site)
     assert "nothing changed" not in said and "rendered" in said
+
+
+def test_a_build_with_no_dumps_to_normalize_never_loads_the_normalizer(tmp_path):
+    """Whether seeds/ is empty or not there at all, the build renders content/ without importing the
+    normalizer or scikit-learn (a second of start-up); a missing seeds/ is said, naming the folder."""
+    import re
+
+    project = project_copy(tmp_path / "project")
+    for case in ("empty seeds", "no seeds"):
+        site = site_copy(tmp_path / case)
+        shutil.rmtree(site / "seeds")
+        if case == "empty seeds":
+            (site / "seeds").mkdir()
+        run = subprocess.run([sys.executable, "-X", "importtime", str(project / "build.py")], cwd=site,
+                             capture_output=True, text=True, timeout=300)
+        assert "rendered 7 entries" in run.stderr, run.stderr[-2000:]
+        loaded = set(re.findall(r"^import time: +\d+ \| +\d+ \| +(\S+)$", run.stderr, re.M))
+        assert "digest.render.engine" in loaded             # the reading is real: the renderer was loaded
+        assert not loaded & {"digest.pipeline", "digest.ingest.extract", "sklearn"}, case
+        said = [line for line in run.stderr.splitlines() if not line.startswith("import time:")]
+        missing = [line for line in said if "no such folder" in line]
+        if case == "no seeds":
+            assert missing == [f"warning: {site / 'seeds'}: no such folder; nothing to normalize. Put the raw dumps "
+                               "(.txt), saved pages (.html) or feeds (.xml, .json) there, or set normalize.seeds in "
+                               "site.yaml."] and run.returncode != 0
+        else:
+            assert missing == [] and run.returncode == 0

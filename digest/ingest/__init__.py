@@ -26,3 +26,9 @@ def dump_files(seeds: Path, within: tuple[Path, ...] = (), skipped: list | None 
         if p.is_file():
             found.append(p)
     return found
+
+
+def no_seeds_warning(seeds: Path) -> str:
+    """What a build says when seeds/ is not there (here, light, beside dump_files)."""
+    return (f"{seeds}: no such folder; nothing to normalize. Put the raw dumps (.txt), saved pages (.html) "
+            "or feeds (.xml, .json) there, or set normalize.seeds in site.yaml.")
