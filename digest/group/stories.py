@@ -155,7 +155,10 @@ class Rarity:
         """The rarity of these sources; from `before` (its sources and rarity) by what changed,
         where the number of documents is the same (an edit: a few stems' counts move)."""
         if before is None or len(before[0]) != len(sources):
-            return Rarity(len(sources), dict(Counter(stem for text in sources for stem in set(stems_of(text)))))
+            df = Counter()
+            for text in sources:        # a text's stems a set at a time: counted in C
+                df.update(set(stems_of(text)))
+            return Rarity(len(sources), dict(df))
         old_sources, old = before
         moved = [n for n, (a, b) in enumerate(zip(old_sources, sources)) if a is not b and a != b]
         if len(moved) > 64:         # reports moved in time: compare as bags of texts
@@ -344,6 +347,14 @@ def similar_pairs(rows: np.ndarray, vectors, heads, stamps: np.ndarray, undated:
 
 
 FEW = 64        # changed reports up to which their pairs are found in numpy alone
+
+
+def load_for(reports: int):
+    """Import now what grouping this many new or changed reports will need: a build calls it while
+    its workers read the entries, when this process would only wait (scipy's sparse matrices take
+    ~0.1 s to import, and grouping runs on one core)."""
+    if reports > FEW:
+        import scipy.sparse  # noqa: F401
 
 
 def few_pairs(rows: np.ndarray, vectors: list[tuple], stamps: np.ndarray, similarity: float = SIMILARITY,

@@ -37,6 +37,7 @@ from .output import Missing, Output
 from ..content import Store, is_entry
 from ..files import os_error, write_atomic
 from ..group import Stories
+from ..group.stories import load_for
 from ..lock import Busy, build_lock
 from ..parallel import fork_map
 from .posts import (Post, assemble, entry_files, group_stories, judge, keep_derived, machine_groups, read_entry,
@@ -374,12 +375,13 @@ class Engine:
             time.sleep(0.01)
         return after, result
 
-    def _compile_for_workers(self, reading: int):
+    def _while_reading(self, reading: int):
         """While many entries are read: compile every template, so that the render's workers,
-        forked after, share them (each would compile its own). With few, templates compile as pages
-        need them."""
+        forked after, share them (each would compile its own; with few, templates compile as pages
+        need them), and load what grouping them will need."""
         if reading >= 200:
             html.compile_all(self.env)
+        load_for(reading)
 
     def _rescan(self, meanwhile=None):
         """Every entry file looked at again; those whose size or time changed are read (on all cores
@@ -520,7 +522,7 @@ class Engine:
             # The templates compile here while the workers read the entries, so the render's
             # workers share them.
             self._load_templates()
-            self._rescan(meanwhile=self._compile_for_workers)
+            self._rescan(meanwhile=self._while_reading)
         else:
             before = {rel: self.records.get(rel) for rel in map(self._rel, changed)}
             self._reread(changed)
