@@ -81,8 +81,9 @@ def normalize_site(site, wrote: dict | None = None) -> list[str]:
     from .ingest import dump_files, no_seeds_warning
     # No dumps: nothing to normalize, and no need to load the normalizer.
     if not site.seeds_dir.is_dir():
-        log.warning("warning: %s", no_seeds_warning(site.seeds_dir))
-        return [no_seeds_warning(site.seeds_dir)]
+        warning = no_seeds_warning(site.seeds_dir)
+        log.warning("warning: %s", warning)
+        return [warning]
     links_out: list = []
     if not dump_files(site.seeds_dir, (site.root,), links_out) and not links_out:
         return []
