@@ -24,9 +24,10 @@ Each run builds, in this order, each a fresh process (`python build.py`, `hugo`,
 - ten added: ten new entries published in the newest two days, as a newsroom adds them;
 - one edited: one entry of the newest day gets a new headline and one paragraph rewritten (saved
   as editors save: a new file renamed over the old one);
-for ours with search, ours without (site.yaml `search: false`), and Hugo (then Pagefind). Before
-each build the disk is synced and left alone for a second (deleting or writing thousands of files
-keeps this disk busy for a while after). Ours' messages are checked: the builds with work must
+for ours with search, ours without (site.yaml `search: false`), and Hugo (then Pagefind), one run
+of each in turn and then again, so that the machine's drift over minutes (wide here) falls on every
+side alike. Before each build the disk is synced and left alone for a second (deleting or writing
+thousands of files keeps this disk busy for a while after). Ours' messages are checked: the builds with work must
 render every entry and, with search, make the index (a Pagefind that fails, or is killed for want of
 memory, stops the benchmark: at 10,000 entries it took 2.4 GB); a "nothing changed" build that does
 the work again (the build right after another one, today) is timed as it is, and the build after it,
@@ -232,37 +233,34 @@ def run(cmd: list[str], cwd: Path, may_fail: bool = False) -> tuple[float, float
     return took, usage.ru_maxrss / 1024, err
 
 
-def ours(master: Master, where: Path, search: bool, runs: int, n: int) -> dict:
-    """{scenario: [(seconds, MB), …]} of ours, with or without search."""
+def ours(master: Master, where: Path, search: bool, n: int, results: dict):
+    """One run of ours, with or without search, into {scenario: [(seconds, MB), …]}."""
     cmd = [sys.executable, str(ROOT / "build.py")]
-    results = {s: [] for s in SCENARIOS + ("once more",)}
-    for _ in range(runs):
-        site = ours_site(master.content, where / "ours", search)
-        for scenario in SCENARIOS:
-            if scenario == "ten added":
-                add_ten(master, site / "content")
-            elif scenario == "one edited":
-                edit_one(master, site / "content")
-            settle()
-            took, mb, err = run(cmd, site)
-            if "warning: search:" in err:       # Pagefind failed (killed for want of memory, say): no search built
-                sys.exit(f"ours ({scenario}) built no search index:\n{err[-2000:]}")
-            results[scenario].append((took, mb))
-            if scenario == "nothing changed":
-                if UP_TO_DATE not in err:       # it did the work again: time the build after it too
-                    STALE.append(err.strip().splitlines()[-1])
-                    settle()
-                    took, mb, err = run(cmd, site)
-                    if UP_TO_DATE not in err:
-                        sys.exit(f"ours (nothing changed) did the work again twice:\n{err[-2000:]}")
-                results["once more"].append((took, mb))
-            elif (expect := f"rendered {n + len(master.added) * (scenario != 'cold')} entries") not in err:
-                sys.exit(f"ours ({scenario}) did not say {expect!r}:\n{err[-2000:]}")
-        if search and not OUTPUT:
-            OUTPUT.update(files=sum(len(f) for _, _, f in os.walk(site / "output")),
-                          mb=sum(p.stat().st_size for p in (site / "output").rglob("*") if p.is_file()) / 2**20)
-        remove(site)
-    return results
+    site = ours_site(master.content, where / "ours", search)
+    for scenario in SCENARIOS:
+        if scenario == "ten added":
+            add_ten(master, site / "content")
+        elif scenario == "one edited":
+            edit_one(master, site / "content")
+        settle()
+        took, mb, err = run(cmd, site)
+        if "warning: search:" in err:       # Pagefind failed (killed for want of memory, say): no search built
+            sys.exit(f"ours ({scenario}) built no search index:\n{err[-2000:]}")
+        results[scenario].append((took, mb))
+        if scenario == "nothing changed":
+            if UP_TO_DATE not in err:       # it did the work again: time the build after it too
+                STALE.append(err.strip().splitlines()[-1])
+                settle()
+                took, mb, err = run(cmd, site)
+                if UP_TO_DATE not in err:
+                    sys.exit(f"ours (nothing changed) did the work again twice:\n{err[-2000:]}")
+            results["once more"].append((took, mb))
+        elif (expect := f"rendered {n + len(master.added) * (scenario != 'cold')} entries") not in err:
+            sys.exit(f"ours ({scenario}) did not say {expect!r}:\n{err[-2000:]}")
+    if search and not OUTPUT:
+        OUTPUT.update(files=sum(len(f) for _, _, f in os.walk(site / "output")),
+                      mb=sum(p.stat().st_size for p in (site / "output").rglob("*") if p.is_file()) / 2**20)
+    remove(site)
 
 
 OUTPUT: dict = {}       # the size of ours' output/ with search, after its first run
@@ -270,36 +268,35 @@ UP_TO_DATE = "nothing changed since the last build"
 STALE: list[str] = []   # what ours said when a build right after another one did not find the site up to date
 
 
-def hugo(master: Master, where: Path, runs: int) -> tuple[dict, dict]:
-    """{scenario: [(seconds, MB), …]} of Hugo alone and of Hugo then Pagefind."""
+def hugo(master: Master, where: Path, bare: dict, searched: dict | None) -> dict | None:
+    """One run of Hugo alone and of Hugo then Pagefind, into {scenario: [(seconds, MB), …]} each;
+    `searched` as it is after (None once Pagefind could not build the site)."""
     hugo_cmd = [hugo_binary(), "--quiet", "--destination", "public"]
     pagefind_cmd = [pagefind_binary(), "--site", "public", "--quiet"]
-    bare, searched = {s: [] for s in SCENARIOS}, {s: [] for s in SCENARIOS}
-    for _ in range(runs):
-        site = hugo_site(master.content, where / "hugo")
-        posts = site / "content" / "posts"
-        for scenario in SCENARIOS:
-            if scenario == "ten added":
-                add_ten(master, posts)
-            elif scenario == "one edited":
-                edit_one(master, posts)
-            shutil.rmtree(site / "public" / "pagefind", ignore_errors=True)     # the last run's bundle
-            settle()
-            took, mb, _ = run(hugo_cmd, site)
-            bare[scenario].append((took, mb))
-            if searched is None:
-                continue
-            found, found_mb, err = run(pagefind_cmd, site, may_fail=True)     # straight after, as `hugo && pagefind`
-            if found is None:       # out of the memory it may take: Hugo + Pagefind cannot build this site here
-                print(f"Hugo + Pagefind: Pagefind failed within {MEMORY_CAP / 2**30:.0f} GB "
-                      f"(peak {found_mb:,.0f} MB): {err.strip()[-300:]}", flush=True)
-                searched = None
-                continue
-            searched[scenario].append((took + found, max(mb, found_mb)))
-        if not (site / "public" / "posts" / master.added[-1].stem / "index.html").is_file():
-            sys.exit(f"Hugo did not build {master.added[-1].name}")
-        remove(site)
-    return bare, searched
+    site = hugo_site(master.content, where / "hugo")
+    posts = site / "content" / "posts"
+    for scenario in SCENARIOS:
+        if scenario == "ten added":
+            add_ten(master, posts)
+        elif scenario == "one edited":
+            edit_one(master, posts)
+        shutil.rmtree(site / "public" / "pagefind", ignore_errors=True)     # the last run's bundle
+        settle()
+        took, mb, _ = run(hugo_cmd, site)
+        bare[scenario].append((took, mb))
+        if searched is None:
+            continue
+        found, found_mb, err = run(pagefind_cmd, site, may_fail=True)     # straight after, as `hugo && pagefind`
+        if found is None:       # out of the memory it may take: Hugo + Pagefind cannot build this site here
+            print(f"Hugo + Pagefind: Pagefind failed within {MEMORY_CAP / 2**30:.0f} GB "
+                  f"(peak {found_mb:,.0f} MB): {err.strip()[-300:]}", flush=True)
+            searched = None
+            continue
+        searched[scenario].append((took + found, max(mb, found_mb)))
+    if not (site / "public" / "posts" / master.added[-1].stem / "index.html").is_file():
+        sys.exit(f"Hugo did not build {master.added[-1].name}")
+    remove(site)
+    return searched
 
 
 # -- the table ---------------------------------------------------------------------------------------
@@ -355,12 +352,16 @@ def measure(n: int, runs: int):
         started = time.perf_counter()
         master = prepare(n, where / "master")
         print(f"entries made in {time.perf_counter() - started:.1f} s", flush=True)
-        results = {}
-        for series, search in ((SEARCH, True), (NO_SEARCH, False)):
-            results[series] = ours(master, where, search, runs, n)
-            print(f"{series}: " + ", ".join(f"{s} {seconds(results[series][s])}" for s in SCENARIOS), flush=True)
-        results[HUGO], results[HUGO_PAGEFIND] = hugo(master, where, runs)
-        for series in (HUGO, HUGO_PAGEFIND):
+        # The runs in turn (ours with search, ours without, Hugo and Pagefind; then again), so
+        # that this machine's drift over minutes falls on every side alike.
+        results = {SEARCH: {s: [] for s in SCENARIOS + ("once more",)},
+                   NO_SEARCH: {s: [] for s in SCENARIOS + ("once more",)},
+                   HUGO: {s: [] for s in SCENARIOS}, HUGO_PAGEFIND: {s: [] for s in SCENARIOS}}
+        for _ in range(runs):
+            for series, search in ((SEARCH, True), (NO_SEARCH, False)):
+                ours(master, where, search, n, results[series])
+            results[HUGO_PAGEFIND] = hugo(master, where, results[HUGO], results[HUGO_PAGEFIND])
+        for series in (SEARCH, NO_SEARCH, HUGO, HUGO_PAGEFIND):
             if results[series] is not None:
                 print(f"{series}: " + ", ".join(f"{s} {seconds(results[series][s])}" for s in SCENARIOS), flush=True)
     print(f"\nours' output/ with search: {OUTPUT['files']:,} files, {OUTPUT['mb']:,.0f} MB\n")
