@@ -27,9 +27,10 @@ Each run builds, in this order, each a fresh process (`python build.py`, `hugo`,
 for ours with search, ours without (site.yaml `search: false`), and Hugo (then Pagefind), one run
 of each in turn and then again, so that the machine's drift over minutes (wide here) falls on every
 side alike. Before each build the disk is synced and left alone for a second (deleting or writing
-thousands of files keeps this disk busy for a while after). Ours' messages are checked: the builds with work must
-render every entry and, with search, make the index (a Pagefind that fails, or is killed for want of
-memory, stops the benchmark: at 10,000 entries it took 2.4 GB); a "nothing changed" build that does
+thousands of files keeps this disk busy for a while after). Ours' messages are checked: the builds
+with work must render every entry and, with search, make the index (a Pagefind that fails, or is
+killed for want of memory, stops the benchmark: at 10,000 entries it took 2.4 GB); a "nothing
+changed" build that does
 the work again (the build right after another one, today) is timed as it is, and the build after it,
 which must say "nothing changed since the last build", is timed too ("once more").
 
