@@ -30,9 +30,9 @@ side alike. Before each build the disk is synced and left alone for a second (de
 thousands of files keeps this disk busy for a while after). Ours' messages are checked: the builds
 with work must render every entry and, with search, make the index (a Pagefind that fails, or is
 killed for want of memory, stops the benchmark: at 10,000 entries it took 2.4 GB); a "nothing
-changed" build that does
-the work again (the build right after another one, today) is timed as it is, and the build after it,
-which must say "nothing changed since the last build", is timed too ("once more").
+changed" build that does the work again (the build right after another one, today) is timed as it
+is, and the build after it, which must say "nothing changed since the last build", is timed too
+("once more").
 
 Peak memory is the largest single process of each build's process tree (the build, its forked
 workers, the Pagefind it runs): os.wait4's ru_maxrss for the build's process, which Linux reports
