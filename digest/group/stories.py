@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from bisect import bisect_right
+from itertools import chain
 
 import numpy as np
 import snowballstemmer
@@ -209,7 +210,11 @@ class _Vocabulary:
         term counts), and the columns of its BLOCKING_TERMS heaviest stems. All at once, in arrays."""
         stems = [stems_of(i.text) for i in items]
         lengths = np.array([len(x) for x in stems], dtype=np.int64)
-        cols = np.array([self._column(stem) for text in stems for stem in text], dtype=np.int64)
+        ids = self.ids
+        for stem in dict.fromkeys(chain.from_iterable(stems)):     # new stems, as first seen
+            if stem not in ids:
+                self._column(stem)
+        cols = np.fromiter(map(ids.__getitem__, chain.from_iterable(stems)), dtype=np.int64, count=int(lengths.sum()))
         rows = np.repeat(np.arange(len(items)), lengths)
         # Each (report, stem) once with its count, by report and then column, as a CSR matrix holds them.
         width = max(len(self.names), 1)
@@ -223,9 +228,11 @@ class _Vocabulary:
         row_of = np.repeat(np.arange(len(items)), np.diff(indptr))
         norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(items)))
         data = data / np.where(norms > 0, norms, 1.0)[row_of]
-        # Heaviest first, ties by the stem: each row's first BLOCKING_TERMS.
-        names = np.array(self.names, dtype=object)[indices] if len(indices) else np.zeros(0, dtype=object)
-        order = np.lexsort((names.astype(str), -data, row_of)) if len(indices) else np.zeros(0, dtype=np.int64)
+        # Heaviest first, ties by the stem (by its rank among the stems used, in text order): each
+        # row's first BLOCKING_TERMS.
+        rank = np.zeros(width, dtype=np.int64)
+        rank[used[np.argsort(np.array([self.names[c] for c in used.tolist()], dtype=object))]] = np.arange(len(used))
+        order = np.lexsort((rank[indices], -data, row_of))
         place = np.arange(len(order)) - indptr[row_of[order]]
         top = order[place < BLOCKING_TERMS]
         top = top[np.lexsort((indices[top], row_of[top]))]            # by row, then column
