@@ -519,8 +519,8 @@ class Engine:
             self.search.cancel()        # the index under way is of entries about to change
         before = None
         if changed is None or self.env is None:
-            # The templates compile here while the workers read the entries, so the render's
-            # workers share them.
+            # While the workers read the entries, the templates compile here (so the render's
+            # workers share them) and what grouping will need is loaded.
             self._load_templates()
             self._rescan(meanwhile=self._while_reading)
         else:
